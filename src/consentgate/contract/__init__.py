@@ -1,0 +1,25 @@
+"""The data contract: the tables a platform hands to consentgate, and how to read them."""
+
+from consentgate.contract.schema import (
+    EDUCATION_LEVELS,
+    RECORD_KINDS,
+    SETTING_KEY,
+    TABLES,
+    VISIBILITIES,
+    Column,
+    Table,
+)
+from consentgate.contract.source import ContractError, Source, open_source
+
+__all__ = [
+    "EDUCATION_LEVELS",
+    "RECORD_KINDS",
+    "SETTING_KEY",
+    "TABLES",
+    "VISIBILITIES",
+    "Column",
+    "ContractError",
+    "Source",
+    "Table",
+    "open_source",
+]

@@ -1,0 +1,143 @@
+"""Load a policy by shipped name or by path, with errors that name the file, line and field."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from consentgate.policy.model import Policy
+from consentgate.policy.taxonomy import taxonomy_problems
+
+DEFAULT_POLICY = "linkedin-2025"
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}, " if self.line else ""
+        return f"{where}{self.field}: {self.message}"
+
+
+class PolicyError(ValueError):
+    """A policy that cannot be used; ``problems`` lists each thing wrong."""
+
+    def __init__(self, origin: str, problems: list[Problem]):
+        self.origin = origin
+        self.problems = problems
+        lines = "\n".join(f"  {origin}: {p}" for p in problems)
+        super().__init__(f"invalid policy {origin}:\n{lines}")
+
+
+def shipped_policies() -> list[str]:
+    folder = resources.files("consentgate.policy") / "policies"
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def resolve(name_or_path: str | Path) -> Path:
+    """A shipped policy name, or a path to a policy file."""
+    text = str(name_or_path)
+    if text in shipped_policies():
+        return Path(str(resources.files("consentgate.policy") / "policies" / f"{text}.toml"))
+    path = Path(text)
+    if path.is_file():
+        return path
+    raise PolicyError(
+        text,
+        [
+            Problem(
+                "policy",
+                f"no such policy file, and not a shipped policy ({', '.join(shipped_policies())})",
+            )
+        ],
+    )
+
+
+def load_policy(name_or_path: str | Path = DEFAULT_POLICY) -> Policy:
+    path = resolve(name_or_path)
+    data = path.read_bytes()
+    return parse_policy(data, origin=str(path))
+
+
+def parse_policy(data: bytes, origin: str = "<policy>") -> Policy:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PolicyError(origin, [Problem("file", f"not UTF-8 text: {exc}")]) from exc
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise PolicyError(
+            origin, [Problem("syntax", f"not valid TOML: {exc}", int(m.group(1)) if m else None)]
+        ) from exc
+    raw["sha256"] = hashlib.sha256(data).hexdigest()
+    raw["origin"] = origin
+    try:
+        policy = Policy.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = [str(p) for p in err["loc"]]
+            problems.append(Problem(".".join(loc) or "policy", err["msg"], _line_of(text, loc)))
+        raise PolicyError(origin, problems) from exc
+    found = taxonomy_problems(policy)
+    if found:
+        raise PolicyError(
+            origin, [Problem(f, m, _line_of(text, f.split("."))) for f, m in found]
+        )
+    return policy
+
+
+def _line_of(text: str, loc: list[str]) -> int | None:
+    """Best-effort line of a field path such as ['kinds', 'post', 'category'] in TOML text.
+
+    Finds the table header that holds the path (``[kinds.post]``, ``[[regions]]`` n-th), then
+    the key below it. Falls back to the header line, or None.
+    """
+    lines = text.splitlines()
+    start = 0
+    key = loc[-1] if loc else None
+    # Path into an array of tables: regions.3.countries -> 4th [[regions]]
+    if len(loc) >= 2 and loc[1].isdigit():
+        header = f"[[{loc[0]}]]"
+        seen = -1
+        for i, line in enumerate(lines):
+            if line.strip() == header:
+                seen += 1
+                if seen == int(loc[1]):
+                    start = i
+                    break
+        else:
+            return None
+        key = loc[2] if len(loc) > 2 else None
+    else:
+        for depth in range(len(loc), 0, -1):
+            header = "[" + ".".join(loc[:depth]) + "]"
+            hit = next((i for i, line in enumerate(lines) if line.strip() == header), None)
+            if hit is not None:
+                start = hit
+                key = loc[depth] if depth < len(loc) else None
+                break
+        else:
+            if not loc:
+                return None
+    if key is None:
+        return start + 1
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for i in range(start, len(lines)):
+        if i > start and lines[i].lstrip().startswith("[") and not pattern.match(lines[i]):
+            if lines[i].strip().startswith("[") and i != start:
+                break
+        if pattern.match(lines[i]):
+            return i + 1
+    return start + 1 if start else None

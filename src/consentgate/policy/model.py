@@ -1,0 +1,240 @@
+"""The policy: one validated, versioned description of what may train AI and what never may.
+
+Everything downstream (reference evaluator, engine plan, redaction, service texts, reports)
+reads this model; nothing hard-codes a rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from iso3166 import countries_by_alpha2
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from consentgate.contract.schema import VISIBILITIES
+
+Visibility = Literal["public", "connections", "group", "private"]
+RedactionClass = Literal["email", "phone", "iban", "card", "national_id", "salary"]
+REDACTION_CLASSES: tuple[str, ...] = ("email", "phone", "iban", "card", "national_id", "salary")
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_POLICY_ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PolicyInfo(_Strict):
+    id: str
+    version: str
+    title: str
+    description: str = ""
+    data_use: str = "train_ai_system"
+    data_subject: str = "customer"
+    legal_basis: str = "legitimate_interests"
+    notice_version: str
+    notice_url: str | None = None
+    objection_url: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _POLICY_ID.match(v):
+            raise ValueError("must be lower-case letters, digits, '.', '_' or '-'")
+        return v
+
+
+class Setting(_Strict):
+    key: str
+    default: bool
+    name: dict[str, str]
+    toggle: dict[str, str]
+    path: dict[str, list[str]]
+    retroactive: bool = False
+
+    @model_validator(mode="after")
+    def _languages(self) -> Setting:
+        for field in ("name", "toggle", "path"):
+            if "en" not in getattr(self, field):
+                raise ValueError(f"{field} needs an English ('en') text")
+        return self
+
+
+class Region(_Strict):
+    id: str
+    name: str
+    countries: list[str] = Field(default_factory=list)
+    rest_of_world: bool = False
+    training_start: dt.date
+    default: bool | None = Field(
+        default=None, description="setting default in this region; the setting's when absent"
+    )
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID.match(v):
+            raise ValueError("must be a snake_case identifier")
+        return v
+
+    @field_validator("countries")
+    @classmethod
+    def _countries(cls, v: list[str]) -> list[str]:
+        bad = [c for c in v if c not in countries_by_alpha2]
+        if bad:
+            raise ValueError(f"not ISO 3166-1 alpha-2 country codes: {', '.join(bad)}")
+        dupes = sorted({c for c in v if v.count(c) > 1})
+        if dupes:
+            raise ValueError(f"listed twice: {', '.join(dupes)}")
+        return v
+
+    @model_validator(mode="after")
+    def _shape(self) -> Region:
+        if self.rest_of_world and self.countries:
+            raise ValueError("a rest_of_world region lists no countries")
+        if not self.rest_of_world and not self.countries:
+            raise ValueError("a region needs countries, or rest_of_world = true")
+        return self
+
+
+class Minors(_Strict):
+    adult_age: int = Field(18, ge=0, le=30)
+    secondary_school_means_minor: bool = True
+
+
+class Groups(_Strict):
+    exclude_sensitive: bool = True
+    missing_group_is_sensitive: bool = True
+
+
+class Lookback(_Strict):
+    """Optional cut-off: records created before ``since`` or more than ``max_age_days``
+    before the as-of date are not used. Both may be set; the later bound wins."""
+
+    since: dt.date | None = None
+    max_age_days: int | None = Field(default=None, ge=1)
+
+    def cutoff(self, as_of_date: dt.date) -> dt.date | None:
+        bounds = []
+        if self.since is not None:
+            bounds.append(self.since)
+        if self.max_age_days is not None:
+            bounds.append(as_of_date - dt.timedelta(days=self.max_age_days))
+        return max(bounds) if bounds else None
+
+
+class Redaction(_Strict):
+    classes: list[RedactionClass]
+    pseudonymize_author: bool = True
+
+
+class TaxonomyExtension(_Strict):
+    fides_key: str
+    parent_key: str
+    name: str
+    description: str = ""
+
+
+class KindRule(_Strict):
+    category: str
+    used: bool
+    visibility: list[Visibility] = Field(default_factory=list)
+    group: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> KindRule:
+        if self.used and not self.visibility:
+            raise ValueError("a used kind lists the visibilities it allows")
+        if not self.used and self.visibility:
+            raise ValueError("a kind that is never used allows no visibility")
+        if self.group and "group" not in self.visibility and self.used:
+            raise ValueError("a group kind used in groups should allow visibility 'group'")
+        return self
+
+
+class Policy(_Strict):
+    policy: PolicyInfo
+    setting: Setting
+    regions: list[Region]
+    minors: Minors = Minors()
+    groups: Groups = Groups()
+    lookback: Lookback = Lookback()
+    redaction: Redaction
+    taxonomy_extensions: list[TaxonomyExtension] = Field(default_factory=list)
+    kinds: dict[str, KindRule]
+
+    # set by the loader: the sha256 of the file's bytes, and where it came from
+    sha256: str = ""
+    origin: str = ""
+
+    _country_map: dict[str, Region] = PrivateAttr(default_factory=dict)
+
+    @field_validator("kinds")
+    @classmethod
+    def _kind_names(cls, v: dict[str, KindRule]) -> dict[str, KindRule]:
+        bad = [k for k in v if not _ID.match(k)]
+        if bad:
+            raise ValueError(f"kind names must be snake_case identifiers: {', '.join(bad)}")
+        if not v:
+            raise ValueError("the policy names no record kind")
+        return v
+
+    @model_validator(mode="after")
+    def _regions(self) -> Policy:
+        if not self.regions:
+            raise ValueError("regions: the policy needs at least one region")
+        seen: dict[str, str] = {}
+        ids: set[str] = set()
+        for region in self.regions:
+            if region.id in ids:
+                raise ValueError(f"regions: region id {region.id!r} is used twice")
+            ids.add(region.id)
+            for c in region.countries:
+                if c in seen:
+                    raise ValueError(
+                        f"regions: country {c} is in both {seen[c]!r} and {region.id!r}"
+                    )
+                seen[c] = region.id
+        if sum(r.rest_of_world for r in self.regions) > 1:
+            raise ValueError("regions: only one region may be rest_of_world")
+        return self
+
+    # -- lookups used by every evaluator ---------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self.policy.id
+
+    def country_regions(self) -> dict[str, Region]:
+        """Every ISO country mapped to its region (rest_of_world filled in)."""
+        if self._country_map:
+            return self._country_map
+        out: dict[str, Region] = self._country_map
+        rest = next((r for r in self.regions if r.rest_of_world), None)
+        if rest is not None:
+            for code in countries_by_alpha2:
+                out[code] = rest
+        for region in self.regions:
+            for c in region.countries:
+                out[c] = region
+        return out
+
+    def region_for(self, country: str | None) -> Region | None:
+        if country is None:
+            return None
+        return self.country_regions().get(country)
+
+    def region_default(self, region: Region) -> bool:
+        return self.setting.default if region.default is None else region.default
+
+    def used_kinds(self) -> list[str]:
+        return sorted(k for k, r in self.kinds.items() if r.used)
+
+    def never_used_kinds(self) -> list[str]:
+        return sorted(k for k, r in self.kinds.items() if not r.used)
+
+
+assert set(VISIBILITIES) == set(Visibility.__args__)  # the contract and the policy agree

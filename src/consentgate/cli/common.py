@@ -1,0 +1,59 @@
+"""What every command shares: parsing the as-of instant, opening inputs, clear errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+from rich.console import Console
+
+from consentgate.contract.source import ContractError
+from consentgate.policy.loader import PolicyError
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class UsageError(ValueError):
+    """Bad command-line input; the message says what to write instead."""
+
+
+def parse_as_of(text: str) -> dt.datetime:
+    """ISO 8601 date or date-time; naive means UTC, 'Z' and offsets are converted to UTC.
+    A bare date means the start of that day (00:00 UTC)."""
+    raw = text.strip()
+    try:
+        if len(raw) == 10:
+            day = dt.date.fromisoformat(raw)
+            return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+        value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError as exc:
+        raise UsageError(
+            f"--as-of {text!r} is not an ISO 8601 date or date-time "
+            "(for example 2025-11-03 or 2025-11-03T12:00:00Z)"
+        ) from exc
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    sys.exit(code)
+
+
+@contextmanager
+def clear_errors() -> Iterator[None]:
+    """Turn the errors users can cause into one readable message and exit code 2."""
+    try:
+        yield
+    except (UsageError, ContractError, PolicyError, FileExistsError, FileNotFoundError) as exc:
+        fail(str(exc))
+
+
+def run_cleanly(fn: Callable[[], None]) -> None:
+    with clear_errors():
+        fn()

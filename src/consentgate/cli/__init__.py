@@ -8,6 +8,7 @@ from consentgate import __version__
 from consentgate.cli import policy_cmd
 from consentgate.cli.demo_cmd import app as demo_app
 from consentgate.cli.explain_cmd import explain
+from consentgate.cli.snapshot_cmd import build, verify
 
 app = typer.Typer(
     name="consentgate",
@@ -19,6 +20,8 @@ app = typer.Typer(
 app.add_typer(policy_cmd.app, name="policy")
 app.add_typer(demo_app, name="demo")
 app.command()(explain)
+app.command()(build)
+app.command()(verify)
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,134 @@
+"""Connecting the plan to an engine: DuckDB (embedded, default) or Spark (local or cluster).
+
+The plan is the same Ibis expression on both; this module only binds the contract's tables
+to a backend with canonical types (naive UTC timestamps, dates, strings, booleans).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import ibis
+from ibis.backends import BaseBackend
+
+from consentgate.contract.schema import TABLES
+from consentgate.contract.source import ContractError, Source
+from consentgate.engine.plan import Inputs
+
+EngineName = Literal["duckdb", "spark"]
+ENGINES: tuple[str, ...] = ("duckdb", "spark")
+
+
+@dataclass
+class Engine:
+    name: EngineName
+    con: BaseBackend
+    workdir: Path
+    _closers: list = field(default_factory=list)
+
+    def close(self) -> None:
+        for fn in self._closers:
+            fn()
+        self._closers.clear()
+
+
+def connect(name: str, workdir: Path, threads: int | None = None,
+            memory_limit: str | None = None) -> Engine:
+    if name == "duckdb":
+        con = ibis.duckdb.connect(threads=threads) if threads else ibis.duckdb.connect()
+        con.raw_sql("SET TimeZone='UTC'")
+        spill = workdir / "spill"
+        spill.mkdir(parents=True, exist_ok=True)
+        con.raw_sql(f"SET temp_directory='{spill}'")
+        con.raw_sql("SET preserve_insertion_order=true")
+        if memory_limit:
+            con.raw_sql(f"SET memory_limit='{memory_limit}'")
+        return Engine("duckdb", con, workdir, [con.disconnect])
+    if name == "spark":
+        return _connect_spark(workdir, threads)
+    raise ContractError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+
+
+def _connect_spark(workdir: Path, threads: int | None) -> Engine:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # the optional extra
+        raise ContractError(
+            "the Spark engine needs the 'spark' extra: pip install 'consentgate[spark]'"
+        ) from exc
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
+    master = os.environ.get("CONSENTGATE_SPARK_MASTER", f"local[{threads or 2}]")
+    workdir.mkdir(parents=True, exist_ok=True)
+    warehouse = Path(tempfile.mkdtemp(prefix="spark-warehouse-", dir=workdir))
+    session = (
+        SparkSession.builder.master(master)
+        .appName("consentgate")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.host", os.environ["SPARK_LOCAL_IP"])
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.warehouse.dir", str(warehouse))
+        .config("spark.sql.shuffle.partitions", str(max(2, (threads or 2) * 2)))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    con = ibis.pyspark.connect(session)
+    # The session is shared by the process (tests reuse it); it is not stopped here.
+    return Engine("spark", con, workdir, [])
+
+
+def bind_inputs(engine: Engine, source: Source, consent: Source | None = None) -> Inputs:
+    """The contract's tables on the engine, with canonical types."""
+    tables = {}
+    for name in TABLES:
+        src = consent if (name == "preference_events" and consent is not None) else source
+        tables[name] = _bind_table(engine, src, name)
+    return Inputs(**tables)
+
+
+def _bind_table(engine: Engine, source: Source, name: str):
+    table = TABLES[name]
+    if engine.name == "duckdb":
+        if source.kind == "duckdb":
+            alias = f"src_{hashlib.sha256(str(source.path).encode()).hexdigest()[:12]}"
+            engine.con.raw_sql(f"ATTACH IF NOT EXISTS '{source.path}' AS {alias} (READ_ONLY)")
+            scan = source.scan(name).replace("src.main.", f"{alias}.main.")
+        else:
+            scan = source.scan(name)
+        expr = engine.con.sql(f"SELECT * FROM {scan}")
+    else:
+        files = _parquet_files_for_spark(engine, source, name)
+        view = f"cg_{name}_{hashlib.sha256(str(source.path).encode()).hexdigest()[:12]}"
+        session = engine.con._session
+        session.read.parquet(*[str(f) for f in files]).createOrReplaceTempView(view)
+        expr = engine.con.table(view)
+    casts = {}
+    for col in table.columns:
+        if col.type == "timestamp":
+            casts[col.name] = expr[col.name].cast("timestamp")
+        elif col.type == "date":
+            casts[col.name] = expr[col.name].cast("date")
+        elif col.type == "string":
+            casts[col.name] = expr[col.name].cast("string")
+        else:
+            casts[col.name] = expr[col.name].cast("boolean")
+    return expr.select(**casts)
+
+
+def _parquet_files_for_spark(engine: Engine, source: Source, name: str) -> list[Path]:
+    if source.kind == "parquet":
+        return source.parquet_files(name)
+    # Spark cannot read a DuckDB file: export the table once, canonical types, to Parquet.
+    out = engine.workdir / "spark-input" / f"{name}.parquet"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not out.exists():
+        source.connect().sql(f"SELECT * FROM {source.scan(name)}").write_parquet(str(out))
+    return [out]

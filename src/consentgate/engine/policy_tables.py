@@ -1,0 +1,51 @@
+"""The policy as small lookup tables the engine joins against (regions, kinds, visibilities).
+
+Built from the same ``Policy`` object the reference evaluator reads, so both apply one policy.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from consentgate.policy.model import Policy
+
+REGION_SCHEMA = {
+    "rg_country": "string",
+    "region": "string",
+    "training_start": "date",
+    "region_default": "boolean",
+}
+KIND_SCHEMA = {"k_kind": "string", "used": "boolean", "category": "string", "is_group": "boolean"}
+KIND_VISIBILITY_SCHEMA = {"kv_kind": "string", "kv_visibility": "string"}
+
+
+def regions_table(policy: Policy) -> ir.Table:
+    rows = [
+        {
+            "rg_country": country,
+            "region": region.id,
+            "training_start": region.training_start,
+            "region_default": policy.region_default(region),
+        }
+        for country, region in sorted(policy.country_regions().items())
+    ]
+    return ibis.memtable(rows, schema=REGION_SCHEMA)
+
+
+def kinds_table(policy: Policy) -> ir.Table:
+    rows = [
+        {"k_kind": name, "used": rule.used, "category": rule.category, "is_group": rule.group}
+        for name, rule in sorted(policy.kinds.items())
+    ]
+    return ibis.memtable(rows, schema=KIND_SCHEMA)
+
+
+def kind_visibility_table(policy: Policy) -> ir.Table:
+    rows = [
+        {"kv_kind": name, "kv_visibility": vis}
+        for name, rule in sorted(policy.kinds.items())
+        if rule.used
+        for vis in rule.visibility
+    ]
+    return ibis.memtable(rows, schema=KIND_VISIBILITY_SCHEMA)

@@ -1,0 +1,139 @@
+"""The build report: who and what is in or out, by reason, region and kind — as JSON for
+machines and as one self-contained HTML page (inline SVG charts) for a privacy officer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, select_autoescape
+
+from consentgate.eligibility.reasons import DESCRIPTIONS, PRECEDENCE, Reason
+from consentgate.policy.model import Policy
+
+USED = str(Reason.USED)
+NO_REGION = "(none)"
+
+
+def _order(reasons) -> list[str]:
+    rank = {str(r): i for i, r in enumerate((Reason.USED, *PRECEDENCE))}
+    return sorted(reasons, key=lambda r: (rank.get(r, 999), r))
+
+
+def build_report(*, snapshot_id: str, policy: Policy, as_of: dt.datetime,
+                 member_counts: list[dict], record_counts: list[dict],
+                 redactions: dict[str, int]) -> dict:
+    m_reason: Counter[str] = Counter()
+    m_region: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in member_counts:
+        region = row["region"] or NO_REGION
+        m_reason[row["member_reason"]] += row["n"]
+        m_region[region]["used" if row["member_reason"] == USED else "out"] += row["n"]
+    r_reason: Counter[str] = Counter()
+    r_region: dict[str, Counter[str]] = defaultdict(Counter)
+    r_kind: dict[str, Counter[str]] = defaultdict(Counter)
+    rows = []
+    for row in record_counts:
+        region = row["region"] or NO_REGION
+        key = "used" if row["reason"] == USED else "out"
+        r_reason[row["reason"]] += row["n"]
+        r_region[region][key] += row["n"]
+        r_kind[row["kind"]][key] += row["n"]
+        rows.append({"reason": row["reason"], "region": region, "kind": row["kind"],
+                     "count": row["n"]})
+    rows.sort(key=lambda r: (r["reason"], r["region"], r["kind"]))
+
+    def split(c: dict[str, Counter[str]]) -> dict[str, dict[str, int]]:
+        return {k: {"used": v["used"], "out": v["out"]} for k, v in sorted(c.items())}
+
+    return {
+        "snapshot_id": snapshot_id,
+        "as_of": as_of.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "policy": {"id": policy.id, "version": policy.policy.version, "sha256": policy.sha256},
+        "members": {
+            "total": sum(m_reason.values()),
+            "used": m_reason[USED],
+            "by_reason": {r: m_reason[r] for r in _order(m_reason)},
+            "by_region": split(m_region),
+        },
+        "records": {
+            "total": sum(r_reason.values()),
+            "used": r_reason[USED],
+            "by_reason": {r: r_reason[r] for r in _order(r_reason)},
+            "by_region": split(r_region),
+            "by_kind": split(r_kind),
+            "breakdown": rows,
+        },
+        "redactions": redactions,
+        "reasons": {str(r): DESCRIPTIONS[r] for r in (Reason.USED, *PRECEDENCE)},
+    }
+
+
+def _bars(items: dict[str, int], width: int = 520, colour: str = "#0a66c2") -> str:
+    """A horizontal bar chart as inline SVG."""
+    if not items:
+        return "<p class='muted'>nothing</p>"
+    top = max(items.values()) or 1
+    row_h, label_w = 22, 190
+    h = row_h * len(items) + 4
+    parts = [f'<svg width="{width + label_w + 90}" height="{h}" role="img">']
+    for i, (label, n) in enumerate(items.items()):
+        y = i * row_h + 2
+        w = max(1, int(width * n / top)) if n else 0
+        fill = "#057642" if label == USED else colour
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{label}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{row_h - 6}" fill="{fill}" rx="2"/>'
+            f'<text x="{label_w + w + 6}" y="{y + 15}">{n:,}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _stacked(items: dict[str, dict[str, int]], width: int = 520) -> str:
+    """In (green) and out (grey) per row, as inline SVG."""
+    if not items:
+        return "<p class='muted'>nothing</p>"
+    top = max(v["used"] + v["out"] for v in items.values()) or 1
+    row_h, label_w = 22, 190
+    h = row_h * len(items) + 4
+    parts = [f'<svg width="{width + label_w + 150}" height="{h}" role="img">']
+    for i, (label, v) in enumerate(items.items()):
+        y = i * row_h + 2
+        wu = int(width * v["used"] / top)
+        wo = int(width * v["out"] / top)
+        total = v["used"] + v["out"]
+        pct = 100 * v["used"] / total if total else 0
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{label}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{wu}" height="{row_h - 6}" fill="#057642"/>'
+            f'<rect x="{label_w + wu}" y="{y + 3}" width="{wo}" height="{row_h - 6}" fill="#b0b7bf"/>'
+            f'<text x="{label_w + wu + wo + 6}" y="{y + 15}">{v["used"]:,} in / {v["out"]:,} out'
+            f' ({pct:.0f}% in)</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_html(report: dict) -> str:
+    env = Environment(autoescape=select_autoescape(default=True))
+    template = env.from_string(
+        resources.files("consentgate.snapshot").joinpath("templates/report.html.j2").read_text()
+    )
+    members_out = {k: v for k, v in report["members"]["by_reason"].items()}
+    records_out = {k: v for k, v in report["records"]["by_reason"].items()}
+    return template.render(
+        r=report,
+        members_chart=_bars(members_out),
+        records_chart=_bars(records_out),
+        region_chart=_stacked(report["records"]["by_region"]),
+        member_region_chart=_stacked(report["members"]["by_region"]),
+        kind_chart=_stacked(report["records"]["by_kind"]),
+        redaction_chart=_bars(report["redactions"], colour="#915907"),
+    )
+
+
+def write_html_report(path: Path, report: dict) -> None:
+    path.write_text(render_html(report), encoding="utf-8")

@@ -1,0 +1,275 @@
+"""`consentgate verify`: an independent check of a built snapshot.
+
+It trusts nothing the build computed: it re-hashes every file, re-decides every source
+record with the reference evaluator (not the engine plan), compares the result with the
+snapshot's lineage, checks that data and lineage line up, and scans every text for personal
+data left unredacted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from consentgate.contract.source import open_source
+from consentgate.eligibility.from_source import iter_records, reference_for
+from consentgate.engine.transforms import record_uid_py
+from consentgate.policy.model import Policy
+from consentgate.snapshot.manifest import sha256_file
+
+MAX_LISTED = 50
+
+
+@dataclass
+class Violation:
+    check: str
+    subject: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.subject}: {self.message}"
+
+
+@dataclass
+class VerifyResult:
+    snapshot: Path
+    violations: list[Violation] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
+    checked_records: int = 0
+    truncated: Counter = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations and not self.truncated
+
+    def add(self, check: str, subject: str, message: str) -> None:
+        self.counts[check] += 1
+        if self.counts[check] <= MAX_LISTED:
+            self.violations.append(Violation(check, subject, message))
+        else:
+            self.truncated[check] += 1
+
+
+def _parse_time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
+
+
+def verify_snapshot(
+    snapshot: Path,
+    source_path: Path,
+    policy: Policy,
+    consent: Path | None = None,
+    key: bytes | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> VerifyResult:
+    say = progress or (lambda _m: None)
+    res = VerifyResult(Path(snapshot))
+    manifest_path = Path(snapshot) / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text())
+    except (OSError, ValueError) as exc:
+        res.add("manifest", str(manifest_path), f"unreadable: {exc}")
+        return res
+
+    say("checking file hashes")
+    _check_files(Path(snapshot), manifest, res)
+    if manifest["policy"]["sha256"] != policy.sha256:
+        res.add("policy", policy.id,
+                f"snapshot was built with policy sha256 {manifest['policy']['sha256'][:12]}…, "
+                f"verifying with {policy.sha256[:12]}…")
+    if res.counts:  # a tampered snapshot is not worth reading further
+        return res
+
+    as_of = _parse_time(manifest["as_of"])
+    source = open_source(source_path)
+    consent_src = open_source(consent, tables=["preference_events"]) if consent else None
+
+    say("re-deciding every record with the reference evaluator")
+    from consentgate.redaction import Redactor
+
+    redactor = Redactor(classes=tuple(policy.redaction.classes))
+    ref = reference_for(policy, source, as_of, consent_src)
+    data_files = sorted((Path(snapshot) / "data").glob("*.parquet"))
+    lineage_files = sorted((Path(snapshot) / "lineage").glob("*.parquet"))
+    # The reference decisions go to a side file, so the comparison runs in DuckDB with flat
+    # memory whatever the number of records.
+    expected = Path(snapshot).parent / f".{Path(snapshot).name}.verify-{os.getpid()}.parquet"
+    try:
+        _write_expected(ref, source, redactor, expected, res)
+        con = duckdb.connect()
+        _compare(con, expected, lineage_files, data_files, res)
+    finally:
+        expected.unlink(missing_ok=True)
+
+    say("checking data against lineage")
+    _check_alignment(con, data_files, lineage_files, policy, key, res)
+
+    say("scanning texts for unredacted personal data")
+    _scan_texts(data_files, policy, res)
+    return res
+
+
+EXPECTED_SCHEMA = pa.schema([
+    ("record_id", pa.string()), ("record_uid", pa.string()), ("used", pa.bool_()),
+    ("reasons", pa.string()), ("text_sha256", pa.string()),
+])
+
+
+def _write_expected(ref, source, redactor, path: Path, res: VerifyResult) -> None:
+    rows: list[dict] = []
+    with pq.ParquetWriter(path, EXPECTED_SCHEMA) as writer:
+        for record in iter_records(source):
+            res.checked_records += 1
+            decision = ref.record(record)
+            text_sha = None
+            if decision.used:
+                redacted = redactor.redact(record.text) if record.text is not None else None
+                text_sha = (
+                    hashlib.sha256(redacted.encode()).hexdigest() if redacted is not None else None
+                )
+            rows.append({
+                "record_id": record.record_id,
+                "record_uid": record_uid_py(record.record_id),
+                "used": decision.used,
+                "reasons": ", ".join(map(str, decision.reasons)),
+                "text_sha256": text_sha,
+            })
+            if len(rows) >= 50_000:
+                writer.write_table(pa.Table.from_pylist(rows, schema=EXPECTED_SCHEMA))
+                rows.clear()
+        writer.write_table(pa.Table.from_pylist(rows, schema=EXPECTED_SCHEMA))
+
+
+def _compare(con, expected: Path, lineage_files: list[Path], data_files: list[Path],
+             res: VerifyResult) -> None:
+    params = {"e": str(expected), "l": [str(p) for p in lineage_files],
+              "d": [str(p) for p in data_files]}
+    for rid, reasons in con.execute(
+        """SELECT l.record_id, e.reasons FROM read_parquet($l) l
+           JOIN read_parquet($e) e USING (record_id) WHERE NOT e.used ORDER BY 1""", params
+    ).fetchall():
+        res.add("must_be_out", rid, f"in the snapshot but out for {reasons}")
+    for (rid,) in con.execute(
+        """SELECT l.record_id FROM read_parquet($l) l ANTI JOIN read_parquet($e) e
+           USING (record_id) ORDER BY 1""", params
+    ).fetchall():
+        res.add("must_be_out", rid, "in the snapshot but not in the source")
+    for (rid,) in con.execute(
+        """SELECT e.record_id FROM read_parquet($e) e ANTI JOIN read_parquet($l) l
+           USING (record_id) WHERE e.used ORDER BY 1""", params
+    ).fetchall():
+        res.add("must_be_in", rid, "used by the policy but missing from the snapshot")
+    for (rid,) in con.execute(
+        """SELECT l.record_id FROM read_parquet($l) l JOIN read_parquet($e) e USING (record_id)
+           WHERE l.record_uid <> e.record_uid ORDER BY 1""", params
+    ).fetchall():
+        res.add("lineage", rid, "record_uid does not derive from record_id")
+    for (rid,) in con.execute(
+        """SELECT e.record_id FROM read_parquet($d) d
+           JOIN read_parquet($e) e USING (record_uid)
+           WHERE e.used AND sha256(d.text) IS DISTINCT FROM e.text_sha256 ORDER BY 1""", params
+    ).fetchall():
+        res.add("text", rid, "text is not the redacted text of its source record")
+
+
+def _check_files(root: Path, manifest: dict, res: VerifyResult) -> None:
+    listed = {f["path"]: f for f in manifest.get("files", [])}
+    for path, entry in listed.items():
+        p = root / path
+        if not p.is_file():
+            res.add("hash", path, "listed in the manifest but missing")
+        elif sha256_file(p) != entry["sha256"]:
+            res.add("hash", path, "sha256 differs from the manifest (file changed)")
+    present = {
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    }
+    for extra in sorted(present - listed.keys()):
+        res.add("hash", extra, "file not listed in the manifest")
+
+
+def _check_alignment(con, data_files: list[Path], lineage_files: list[Path], policy: Policy,
+                     key: bytes | None, res: VerifyResult) -> None:
+    d = [str(p) for p in data_files]
+    lf = [str(p) for p in lineage_files]
+    rows = con.execute(
+        """
+        SELECT coalesce(d.record_uid, l.record_uid) AS uid, d.record_uid IS NULL AS no_data,
+               l.record_uid IS NULL AS no_lineage
+        FROM read_parquet($d) d FULL OUTER JOIN read_parquet($l) l USING (record_uid)
+        WHERE d.record_uid IS NULL OR l.record_uid IS NULL
+        LIMIT 1000
+        """,
+        {"d": d, "l": lf},
+    ).fetchall()
+    for uid, no_data, _no_lineage in rows:
+        res.add("alignment", uid, "in lineage but not in data" if no_data else
+                "in data but not in lineage")
+    dupes = con.execute(
+        "SELECT record_uid, count(*) FROM read_parquet($d) GROUP BY 1 HAVING count(*) > 1 LIMIT 100",
+        {"d": d},
+    ).fetchall()
+    for uid, n in dupes:
+        res.add("alignment", uid, f"appears {n} times in data")
+    bad_kind = con.execute(
+        "SELECT DISTINCT kind, category FROM read_parquet($d)", {"d": d}
+    ).fetchall()
+    for kind, category in bad_kind:
+        rule = policy.kinds.get(kind)
+        if rule is None or not rule.used:
+            res.add("kind", kind, "kind in data is not used by the policy")
+        elif rule.category != category:
+            res.add("kind", kind, f"category {category!r}, policy says {rule.category!r}")
+    # one author pseudonym per member, never the member id itself
+    authors = con.execute(
+        """
+        SELECT l.member_id, count(DISTINCT d.author), any_value(d.author)
+        FROM read_parquet($d) d JOIN read_parquet($l) l USING (record_uid)
+        GROUP BY l.member_id
+        """,
+        {"d": d, "l": lf},
+    ).fetchall()
+    by_author: Counter[str] = Counter()
+    for member_id, n, author in authors:
+        by_author[author] += 1
+        if n != 1:
+            res.add("pseudonym", member_id, f"{n} different pseudonyms for one member")
+        if policy.redaction.pseudonymize_author and author == member_id:
+            res.add("pseudonym", member_id, "author is the member id, not a pseudonym")
+        if key is not None and policy.redaction.pseudonymize_author:
+            from consentgate.engine.transforms import pseudonym_py
+
+            if author != pseudonym_py(member_id, key):
+                res.add("pseudonym", member_id, "pseudonym does not match the given key")
+    for author, n in by_author.items():
+        if n > 1:
+            res.add("pseudonym", author, f"one pseudonym shared by {n} members")
+
+
+def _iter_texts(files: list[Path]) -> Iterator[pa.RecordBatch]:
+    for f in files:
+        yield from pq.ParquetFile(f).iter_batches(columns=["record_uid", "text"], batch_size=8192)
+
+
+def _scan_texts(files: list[Path], policy: Policy, res: VerifyResult) -> None:
+    from consentgate.redaction import Redactor
+
+    redactor = Redactor(classes=tuple(policy.redaction.classes))
+    for batch in _iter_texts(files):
+        uids = batch.column("record_uid").to_pylist()
+        for uid, text in zip(uids, batch.column("text").to_pylist(), strict=True):
+            if text is None:
+                continue
+            for finding in redactor.find(text):
+                res.add("unredacted", uid, f"{finding.cls} left in the text")

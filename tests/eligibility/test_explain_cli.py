@@ -11,8 +11,9 @@ runner = CliRunner()
 
 
 def _explain(source: Path, member: str, as_of: str = "2025-12-01") -> dict:
-    r = runner.invoke(app, ["explain", "--source", str(source), "--member", member,
-                            "--as-of", as_of, "--json"])
+    r = runner.invoke(
+        app, ["explain", "--source", str(source), "--member", member, "--as-of", as_of, "--json"]
+    )
     assert r.exit_code == 0, r.output
     return json.loads(r.output)
 
@@ -36,17 +37,23 @@ def test_explain_cases(tiny_source: Path) -> None:
     assert _explain(tiny_source, "us_gone")["reasons"] == ["deleted"]
     # before the EU rollout the French member is out for the region
     assert _explain(tiny_source, "fr_adult", "2025-11-02T23:59:59Z")["reasons"] == [
-        "region_not_started"]
+        "region_not_started"
+    ]
 
 
 def test_explain_human_output_and_errors(tiny_source: Path) -> None:
-    r = runner.invoke(app, ["explain", "--source", str(tiny_source), "--member", "fr_optout",
-                            "--as-of", "2025-12-01"])
+    r = runner.invoke(
+        app,
+        ["explain", "--source", str(tiny_source), "--member", "fr_optout", "--as-of", "2025-12-01"],
+    )
     assert r.exit_code == 0
     assert "OUT" in r.output and "opted_out" in r.output and "Preference history" in r.output
-    r = runner.invoke(app, ["explain", "--source", str(tiny_source), "--member", "ghost",
-                            "--as-of", "2025-12-01"])
+    r = runner.invoke(
+        app, ["explain", "--source", str(tiny_source), "--member", "ghost", "--as-of", "2025-12-01"]
+    )
     assert r.exit_code == 2 and "no member 'ghost'" in r.output
-    r = runner.invoke(app, ["explain", "--source", str(tiny_source), "--member", "fr_adult",
-                            "--as-of", "yesterday"])
+    r = runner.invoke(
+        app,
+        ["explain", "--source", str(tiny_source), "--member", "fr_adult", "--as-of", "yesterday"],
+    )
     assert r.exit_code == 2 and "ISO 8601" in r.output

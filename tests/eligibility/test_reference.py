@@ -28,14 +28,21 @@ T = dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 
 
 def member(**kw) -> Member:
-    base = dict(member_id="m1", country="FR", birth_date=dt.date(1990, 5, 17),
-                joined_at=dt.datetime(2010, 1, 1, tzinfo=UTC), deleted_at=None, language="fr")
+    base = dict(
+        member_id="m1",
+        country="FR",
+        birth_date=dt.date(1990, 5, 17),
+        joined_at=dt.datetime(2010, 1, 1, tzinfo=UTC),
+        deleted_at=None,
+        language="fr",
+    )
     base.update(kw)
     return Member(**base)
 
 
-def event(value: bool, at: dt.datetime, setting: str = "data_for_genai_improvement",
-          source: str = "web") -> PreferenceEvent:
+def event(
+    value: bool, at: dt.datetime, setting: str = "data_for_genai_improvement", source: str = "web"
+) -> PreferenceEvent:
     return PreferenceEvent("m1", setting, value, at, source)
 
 
@@ -48,14 +55,24 @@ def decide(m: Member | None = None, edu=(), events=(), as_of: dt.datetime = T, p
 
 
 def record(**kw) -> Record:
-    base = dict(record_id="r1", member_id="m1", kind="post", visibility="public", group_id=None,
-                created_at=dt.datetime(2024, 6, 1, tzinfo=UTC), deleted_at=None, text="hello")
+    base = dict(
+        record_id="r1",
+        member_id="m1",
+        kind="post",
+        visibility="public",
+        group_id=None,
+        created_at=dt.datetime(2024, 6, 1, tzinfo=UTC),
+        deleted_at=None,
+        text="hello",
+    )
     base.update(kw)
     return Record(**base)
 
 
-GROUPS = {"g_ok": Group("g_ok", "Data engineers", False),
-          "g_union": Group("g_union", "Syndicat CGT Informatique", True)}
+GROUPS = {
+    "g_ok": Group("g_ok", "Data engineers", False),
+    "g_union": Group("g_union", "Syndicat CGT Informatique", True),
+}
 
 
 def rdecide(r: Record, as_of: dt.datetime = T, m=None, policy=POLICY):
@@ -103,7 +120,8 @@ def test_us_and_rest_of_world_start_on_2024_09_18(country: str) -> None:
     start = dt.datetime(2024, 9, 18, tzinfo=UTC)
     assert decide(member(country=country), as_of=start).eligible
     assert decide(member(country=country), as_of=start - dt.timedelta(seconds=1)).reasons == (
-        Reason.REGION_NOT_STARTED,)
+        Reason.REGION_NOT_STARTED,
+    )
 
 
 @pytest.mark.parametrize("country", [None, "UK", "XX", "fr", ""])
@@ -134,7 +152,8 @@ def test_born_on_29_february_comes_of_age_on_1_march() -> None:
     assert nth_birthday(dt.date(2008, 2, 29), 18) == dt.date(2026, 3, 1)
     m = member(birth_date=dt.date(2008, 2, 29))
     assert decide(m, as_of=dt.datetime(2026, 2, 28, 23, 59, tzinfo=UTC)).reasons == (
-        Reason.MINOR_AGE,)
+        Reason.MINOR_AGE,
+    )
     assert decide(m, as_of=dt.datetime(2026, 3, 1, tzinfo=UTC)).eligible
 
 
@@ -143,7 +162,9 @@ def test_unknown_birth_date_is_not_a_minor_by_age() -> None:
 
 
 def test_minor_who_explicitly_opted_in_is_still_out() -> None:
-    d = decide(member(birth_date=dt.date(2010, 3, 1)), events=[event(True, T - dt.timedelta(days=3))])
+    d = decide(
+        member(birth_date=dt.date(2010, 3, 1)), events=[event(True, T - dt.timedelta(days=3))]
+    )
     assert d.setting is True and d.setting_source == "event"
     assert d.reasons == (Reason.MINOR_AGE,)
 
@@ -158,7 +179,8 @@ def test_secondary_school_active_on_t_date() -> None:
     assert decide(edu=[school(dt.date(2022, 9, 1), d)]).eligible
     # ends tomorrow: still active today
     assert decide(edu=[school(dt.date(2022, 9, 1), d + dt.timedelta(days=1))]).reasons == (
-        Reason.MINOR_SECONDARY_SCHOOL,)
+        Reason.MINOR_SECONDARY_SCHOOL,
+    )
 
 
 def test_only_secondary_level_means_minor() -> None:
@@ -215,21 +237,28 @@ def test_events_of_other_settings_are_ignored() -> None:
 
 
 def test_unreadable_event_fails_closed() -> None:
-    assert decide(events=[PreferenceEvent("m1", "data_for_genai_improvement", None,
-                                          T - dt.timedelta(days=1))]).reasons == (
-        Reason.CONSENT_UNREADABLE,)
-    assert decide(events=[PreferenceEvent("m1", "data_for_genai_improvement", True, None)]).reasons == (
-        Reason.CONSENT_UNREADABLE,)
+    assert decide(
+        events=[PreferenceEvent("m1", "data_for_genai_improvement", None, T - dt.timedelta(days=1))]
+    ).reasons == (Reason.CONSENT_UNREADABLE,)
+    assert decide(
+        events=[PreferenceEvent("m1", "data_for_genai_improvement", True, None)]
+    ).reasons == (Reason.CONSENT_UNREADABLE,)
 
 
 def test_region_default_off_is_honoured() -> None:
-    text = resolve("linkedin-2025").read_text().replace(
-        'countries = ["CH"]\ntraining_start = 2025-11-03',
-        'countries = ["CH"]\ntraining_start = 2025-11-03\ndefault = false')
+    text = (
+        resolve("linkedin-2025")
+        .read_text()
+        .replace(
+            'countries = ["CH"]\ntraining_start = 2025-11-03',
+            'countries = ["CH"]\ntraining_start = 2025-11-03\ndefault = false',
+        )
+    )
     pol = parse_policy(text.encode())
     assert decide(member(country="CH"), policy=pol).reasons == (Reason.OPTED_OUT,)
-    assert decide(member(country="CH"), policy=pol,
-                  events=[event(True, T - dt.timedelta(days=1))]).eligible
+    assert decide(
+        member(country="CH"), policy=pol, events=[event(True, T - dt.timedelta(days=1))]
+    ).eligible
     assert decide(member(country="FR"), policy=pol).eligible
 
 
@@ -249,7 +278,8 @@ def test_record_of_excluded_member_carries_member_reason_first() -> None:
 def test_created_at_boundary() -> None:
     assert rdecide(record(created_at=T)).used
     assert rdecide(record(created_at=T + dt.timedelta(microseconds=1))).reasons == (
-        Reason.CREATED_AFTER_AS_OF,)
+        Reason.CREATED_AFTER_AS_OF,
+    )
 
 
 def test_record_deleted_boundary() -> None:
@@ -257,8 +287,18 @@ def test_record_deleted_boundary() -> None:
     assert rdecide(record(deleted_at=T + dt.timedelta(seconds=1))).used
 
 
-@pytest.mark.parametrize("kind", ["private_message", "inmail", "salary", "job_application",
-                                  "login_credential", "payment_method", "search_query"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "private_message",
+        "inmail",
+        "salary",
+        "job_application",
+        "login_credential",
+        "payment_method",
+        "search_query",
+    ],
+)
 def test_never_used_kinds(kind: str) -> None:
     assert rdecide(record(kind=kind, visibility="public")).reasons == (Reason.KIND_NEVER_USED,)
 
@@ -267,14 +307,22 @@ def test_unknown_kind_fails_closed() -> None:
     assert rdecide(record(kind="hologram")).reasons == (Reason.KIND_UNKNOWN,)
 
 
-@pytest.mark.parametrize(("kind", "visibility", "used"), [
-    ("post", "public", True), ("post", "connections", False), ("article", "private", False),
-    ("comment", "group", False), ("profile_headline", "public", True),
-    ("profile_photo", "connections", False),
-    ("ai_prompt", "private", True), ("ai_output", "connections", True),
-    ("resume", "private", True), ("screening_answer", "private", True),
-    ("feedback", "private", True),
-])
+@pytest.mark.parametrize(
+    ("kind", "visibility", "used"),
+    [
+        ("post", "public", True),
+        ("post", "connections", False),
+        ("article", "private", False),
+        ("comment", "group", False),
+        ("profile_headline", "public", True),
+        ("profile_photo", "connections", False),
+        ("ai_prompt", "private", True),
+        ("ai_output", "connections", True),
+        ("resume", "private", True),
+        ("screening_answer", "private", True),
+        ("feedback", "private", True),
+    ],
+)
 def test_visibility_rules(kind: str, visibility: str, used: bool) -> None:
     d = rdecide(record(kind=kind, visibility=visibility))
     assert d.used is used
@@ -286,13 +334,17 @@ def test_group_kinds_need_a_known_non_sensitive_group() -> None:
     assert rdecide(record(kind="group_post", visibility="group", group_id="g_ok")).used
     assert rdecide(record(kind="group_message", visibility="public", group_id="g_ok")).used
     assert rdecide(record(kind="group_comment", visibility="private", group_id="g_ok")).reasons == (
-        Reason.VISIBILITY,)
+        Reason.VISIBILITY,
+    )
     assert rdecide(record(kind="group_post", visibility="group", group_id="g_union")).reasons == (
-        Reason.SENSITIVE_GROUP,)
+        Reason.SENSITIVE_GROUP,
+    )
     assert rdecide(record(kind="group_post", visibility="group", group_id="g_gone")).reasons == (
-        Reason.GROUP_UNKNOWN,)
+        Reason.GROUP_UNKNOWN,
+    )
     assert rdecide(record(kind="group_post", visibility="group", group_id=None)).reasons == (
-        Reason.GROUP_UNKNOWN,)
+        Reason.GROUP_UNKNOWN,
+    )
 
 
 def test_any_record_naming_a_sensitive_group_is_out() -> None:
@@ -301,17 +353,32 @@ def test_any_record_naming_a_sensitive_group_is_out() -> None:
 
 
 def test_lookback_limit() -> None:
-    text = resolve("linkedin-2025").read_text().replace(
-        "# one, for example: since", "since = 2020-01-01\n# since")
+    text = (
+        resolve("linkedin-2025")
+        .read_text()
+        .replace("# one, for example: since", "since = 2020-01-01\n# since")
+    )
     pol = parse_policy(text.encode())
     m = decide(policy=pol)
     assert rdecide(record(created_at=dt.datetime(2020, 1, 1, tzinfo=UTC)), m=m, policy=pol).used
-    assert rdecide(record(created_at=dt.datetime(2019, 12, 31, 23, 59, tzinfo=UTC)), m=m,
-                   policy=pol).reasons == (Reason.BEFORE_LOOKBACK,)
+    assert rdecide(
+        record(created_at=dt.datetime(2019, 12, 31, 23, 59, tzinfo=UTC)), m=m, policy=pol
+    ).reasons == (Reason.BEFORE_LOOKBACK,)
 
 
 def test_all_record_reasons_listed_in_precedence_order() -> None:
-    d = rdecide(record(kind="post", visibility="private", group_id="g_union",
-                       created_at=T + dt.timedelta(days=1), deleted_at=T))
-    assert d.reasons == (Reason.CREATED_AFTER_AS_OF, Reason.RECORD_DELETED, Reason.VISIBILITY,
-                         Reason.SENSITIVE_GROUP)
+    d = rdecide(
+        record(
+            kind="post",
+            visibility="private",
+            group_id="g_union",
+            created_at=T + dt.timedelta(days=1),
+            deleted_at=T,
+        )
+    )
+    assert d.reasons == (
+        Reason.CREATED_AFTER_AS_OF,
+        Reason.RECORD_DELETED,
+        Reason.VISIBILITY,
+        Reason.SENSITIVE_GROUP,
+    )

@@ -14,13 +14,32 @@ ANCHORS = [
     dt.datetime(2025, 11, 3, 12, 30, tzinfo=UTC),
     dt.datetime(2026, 2, 28, 23, 59, 59, tzinfo=UTC),
 ]
-OFFSETS = [dt.timedelta(0), dt.timedelta(microseconds=1), -dt.timedelta(microseconds=1),
-           dt.timedelta(seconds=1), -dt.timedelta(days=1), dt.timedelta(days=1),
-           -dt.timedelta(days=400), dt.timedelta(days=30)]
+OFFSETS = [
+    dt.timedelta(0),
+    dt.timedelta(microseconds=1),
+    -dt.timedelta(microseconds=1),
+    dt.timedelta(seconds=1),
+    -dt.timedelta(days=1),
+    dt.timedelta(days=1),
+    -dt.timedelta(days=400),
+    dt.timedelta(days=30),
+]
 COUNTRIES = ["FR", "DE", "US", "GB", "CH", "BR", "HK", None, "UK", "XX"]
-KINDS = ["post", "article", "comment", "profile_headline", "group_post", "group_message",
-         "ai_prompt", "resume", "private_message", "inmail", "salary", "search_query",
-         "hologram"]
+KINDS = [
+    "post",
+    "article",
+    "comment",
+    "profile_headline",
+    "group_post",
+    "group_message",
+    "ai_prompt",
+    "resume",
+    "private_message",
+    "inmail",
+    "salary",
+    "search_query",
+    "hologram",
+]
 VISIBILITIES = ["public", "connections", "group", "private"]
 
 INSTANTS = st.builds(lambda a, o: a + o, st.sampled_from(ANCHORS), st.sampled_from(OFFSETS))
@@ -46,40 +65,70 @@ def networks(draw, max_members: int = 6, max_records: int = 5):
     """(tables, as_of): times cluster on the anchors and on as_of itself."""
     as_of = draw(as_of_instants)
     near = st.builds(lambda o: as_of + o, st.sampled_from(OFFSETS))
-    instants = near | INSTANTS  # noqa: N806 - shadows the module strategy on purpose
+    instants = near | INSTANTS
     days = near.map(lambda t: t.date())
     n = draw(st.integers(1, max_members))
     members, education, events, records = [], [], [], []
-    groups = [dict(group_id="g_ok", name="Data people", sensitive=False),
-              dict(group_id="g_union", name="Union", sensitive=True)]
+    groups = [
+        dict(group_id="g_ok", name="Data people", sensitive=False),
+        dict(group_id="g_union", name="Union", sensitive=True),
+    ]
     for i in range(n):
         mid = f"m{i}"
         joined = draw(instants)
-        members.append(dict(
-            member_id=mid, country=draw(st.sampled_from(COUNTRIES)), birth_date=draw(birth_dates(as_of.date())),
-            joined_at=joined - dt.timedelta(days=draw(st.sampled_from([0, 3000, 3000]))),
-            deleted_at=draw(st.none() | st.none() | instants),
-            language=draw(st.sampled_from(["fr", None])),
-        ))
+        members.append(
+            dict(
+                member_id=mid,
+                country=draw(st.sampled_from(COUNTRIES)),
+                birth_date=draw(birth_dates(as_of.date())),
+                joined_at=joined - dt.timedelta(days=draw(st.sampled_from([0, 3000, 3000]))),
+                deleted_at=draw(st.none() | st.none() | instants),
+                language=draw(st.sampled_from(["fr", None])),
+            )
+        )
         for _ in range(draw(st.integers(0, 2))):
             start = draw(days) - dt.timedelta(days=draw(st.sampled_from([0, 1, 700])))
             end = draw(st.none() | days)
-            education.append(dict(member_id=mid, school="School", start_date=start, end_date=end,
-                                  level=draw(st.sampled_from(["secondary", "higher", "other"]))))
+            education.append(
+                dict(
+                    member_id=mid,
+                    school="School",
+                    start_date=start,
+                    end_date=end,
+                    level=draw(st.sampled_from(["secondary", "higher", "other"])),
+                )
+            )
         for _ in range(draw(st.integers(0, 3))):
-            events.append(dict(
-                member_id=mid,
-                setting=draw(st.sampled_from(["data_for_genai_improvement"] * 4 + ["data_sharing"])),
-                value=draw(st.booleans()), effective_at=draw(instants),
-                source=draw(st.sampled_from(["web", "api", "gpc"])),
-            ))
+            events.append(
+                dict(
+                    member_id=mid,
+                    setting=draw(
+                        st.sampled_from(["data_for_genai_improvement"] * 4 + ["data_sharing"])
+                    ),
+                    value=draw(st.booleans()),
+                    effective_at=draw(instants),
+                    source=draw(st.sampled_from(["web", "api", "gpc"])),
+                )
+            )
         for j in range(draw(st.integers(0, max_records))):
-            records.append(dict(
-                record_id=f"{mid}-r{j}", member_id=mid if draw(st.integers(0, 9)) else "ghost",
-                kind=draw(st.sampled_from(KINDS)), visibility=draw(st.sampled_from(VISIBILITIES)),
-                group_id=draw(st.sampled_from([None, None, "g_ok", "g_union", "g_missing"])),
-                created_at=draw(instants), deleted_at=draw(st.none() | instants),
-                text=draw(st.sampled_from(["Bonjour", "mail me: a.b@example.com", "", "Merci !"])),
-            ))
-    return {"members": members, "education": education, "groups": groups,
-            "records": records, "preference_events": events}, as_of
+            records.append(
+                dict(
+                    record_id=f"{mid}-r{j}",
+                    member_id=mid if draw(st.integers(0, 9)) else "ghost",
+                    kind=draw(st.sampled_from(KINDS)),
+                    visibility=draw(st.sampled_from(VISIBILITIES)),
+                    group_id=draw(st.sampled_from([None, None, "g_ok", "g_union", "g_missing"])),
+                    created_at=draw(instants),
+                    deleted_at=draw(st.none() | instants),
+                    text=draw(
+                        st.sampled_from(["Bonjour", "mail me: a.b@example.com", "", "Merci !"])
+                    ),
+                )
+            )
+    return {
+        "members": members,
+        "education": education,
+        "groups": groups,
+        "records": records,
+        "preference_events": events,
+    }, as_of

@@ -19,8 +19,12 @@ from tests.conftest import write_source
 from tests.engine.networks import networks
 
 POLICY = load_policy("linkedin-2025")
-LOOKBACK = parse_policy(resolve("linkedin-2025").read_text().replace(
-    "# one, for example: since", "max_age_days = 365\n# since").encode())
+LOOKBACK = parse_policy(
+    resolve("linkedin-2025")
+    .read_text()
+    .replace("# one, for example: since", "max_age_days = 365\n# since")
+    .encode()
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +41,10 @@ def compare(engine, tables: dict, as_of: dt.datetime, policy) -> None:
         inputs = bind_inputs(engine, src)
         md = member_decisions(inputs, policy, as_of)
         got_members = {r["member_id"]: r for r in md.to_pyarrow().to_pylist()}
-        got_records = {r["record_id"]: r for r in
-                       record_decisions(inputs, policy, as_of, md).to_pyarrow().to_pylist()}
+        got_records = {
+            r["record_id"]: r
+            for r in record_decisions(inputs, policy, as_of, md).to_pyarrow().to_pylist()
+        }
         ref = reference_for(policy, src, as_of)
         for mid in ref.members:
             want = ref.member(mid)
@@ -57,15 +63,21 @@ def compare(engine, tables: dict, as_of: dt.datetime, policy) -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(network=networks())
 def test_engine_plan_agrees_with_reference_on_random_networks(duck, network) -> None:
     compare(duck, *network, POLICY)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(network=networks())
 def test_engine_plan_agrees_with_reference_with_a_lookback(duck, network) -> None:
     compare(duck, *network, LOOKBACK)
@@ -74,7 +86,9 @@ def test_engine_plan_agrees_with_reference_with_a_lookback(duck, network) -> Non
 def test_tiny_network_agrees(duck) -> None:
     from tests.conftest import tiny_tables
 
-    for as_of in (dt.datetime(2025, 11, 2, 23, 59, tzinfo=dt.UTC),
-                  dt.datetime(2025, 11, 3, tzinfo=dt.UTC),
-                  dt.datetime(2026, 6, 1, tzinfo=dt.UTC)):
+    for as_of in (
+        dt.datetime(2025, 11, 2, 23, 59, tzinfo=dt.UTC),
+        dt.datetime(2025, 11, 3, tzinfo=dt.UTC),
+        dt.datetime(2026, 6, 1, tzinfo=dt.UTC),
+    ):
         compare(duck, tiny_tables(), as_of, POLICY)

@@ -23,8 +23,10 @@ def _variant(tmp_path: Path) -> Path:
             '[kinds.search_query]\ncategory = "user.behavior.search_history"\nused = true\n'
             'visibility = ["private"]',
         )
-        .replace('countries = ["HK"]\ntraining_start = 2025-11-03',
-                 'countries = ["HK"]\ntraining_start = 2026-01-01')
+        .replace(
+            'countries = ["HK"]\ntraining_start = 2025-11-03',
+            'countries = ["HK"]\ntraining_start = 2026-01-01',
+        )
         .replace('version = "1.0.0"', 'version = "1.1.0"')
     )
     f = tmp_path / "derived.toml"

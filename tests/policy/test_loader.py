@@ -44,13 +44,21 @@ def test_shipped_policy_loads_with_every_design_rule() -> None:
     assert len(eu.countries) == 30
     # kinds
     never = set(p.never_used_kinds())
-    assert {"private_message", "inmail", "salary", "job_application", "login_credential",
-            "payment_method", "search_query"} == never
+    assert {
+        "private_message",
+        "inmail",
+        "salary",
+        "job_application",
+        "login_credential",
+        "payment_method",
+        "search_query",
+    } == never
     assert p.kinds["post"].visibility == ["public"]
     assert set(p.kinds["group_message"].visibility) == {"public", "group"}
     assert p.kinds["group_post"].group
     assert set(p.kinds["ai_prompt"].visibility) == {"public", "connections", "group", "private"}
     from consentgate.contract import RECORD_KINDS
+
     assert set(p.kinds) == set(RECORD_KINDS)
     assert p.minors.adult_age == 18 and p.minors.secondary_school_means_minor
     assert p.groups.exclude_sensitive and p.groups.missing_group_is_sensitive
@@ -72,9 +80,12 @@ def test_syntax_error_names_the_line() -> None:
 
 
 def test_unknown_category_names_field_and_line() -> None:
-    problems = _problems(_broken(
-        '[kinds.post]\ncategory = "user.content.public.member_generated"',
-        '[kinds.post]\ncategory = "user.content.nonsense"'))
+    problems = _problems(
+        _broken(
+            '[kinds.post]\ncategory = "user.content.public.member_generated"',
+            '[kinds.post]\ncategory = "user.content.nonsense"',
+        )
+    )
     (p,) = problems
     assert p.field == "kinds.post.category"
     assert "fideslang" in p.message
@@ -105,14 +116,17 @@ def test_country_in_two_regions_rejected() -> None:
 
 
 def test_used_kind_without_visibility_rejected() -> None:
-    (p,) = _problems(_broken(
-        '[kinds.article]\ncategory = "user.content.public.member_generated"\nused = true\nvisibility = ["public"]',
-        '[kinds.article]\ncategory = "user.content.public.member_generated"\nused = true'))
+    (p,) = _problems(
+        _broken(
+            '[kinds.article]\ncategory = "user.content.public.member_generated"\nused = true\nvisibility = ["public"]',
+            '[kinds.article]\ncategory = "user.content.public.member_generated"\nused = true',
+        )
+    )
     assert p.field == "kinds.article"
 
 
 def test_unknown_field_and_bad_value_types() -> None:
-    problems = _problems(_broken("adult_age = 18", "adult_age = \"eighteen\"\nshoe_size = 3"))
+    problems = _problems(_broken("adult_age = 18", 'adult_age = "eighteen"\nshoe_size = 3'))
     fields = {p.field for p in problems}
     assert {"minors.adult_age", "minors.shoe_size"} <= fields
 

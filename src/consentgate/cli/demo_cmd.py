@@ -10,14 +10,17 @@ from rich.table import Table
 
 from consentgate.cli.common import clear_errors, console
 
-app = typer.Typer(help="Synthetic professional network for demos, tests and benchmarks.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Synthetic professional network for demos, tests and benchmarks.", no_args_is_help=True
+)
 
 
 @app.command()
 def generate(
     out: Annotated[Path, typer.Option(help="Folder to write (must not exist or be empty).")],
-    members: Annotated[int, typer.Option(min=1, help="Number of members (~50 records each).")] = 2000,
+    members: Annotated[
+        int, typer.Option(min=1, help="Number of members (~50 records each).")
+    ] = 2000,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same files.")] = 0,
 ) -> None:
     """Generate a realistic multilingual network in the data contract's layout."""

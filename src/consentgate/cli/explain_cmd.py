@@ -17,7 +17,9 @@ from consentgate.policy import DEFAULT_POLICY, load_policy
 
 
 def explain(
-    source: Annotated[Path, typer.Option(help="Source: a folder of Parquet files or a DuckDB file.")],
+    source: Annotated[
+        Path, typer.Option(help="Source: a folder of Parquet files or a DuckDB file.")
+    ],
     member: Annotated[str, typer.Option(help="The member id to explain.")],
     as_of: Annotated[str, typer.Option(help="The instant T (ISO 8601, UTC when no offset).")],
     policy: Annotated[str, typer.Option(help="Policy name or file.")] = DEFAULT_POLICY,
@@ -38,27 +40,43 @@ def explain(
             raise UsageError(f"no member {member!r} in {source}")
         records = records_of(src, member)
     m = ref.members[member]
-    events = sorted(ref.events.get(member, []), key=lambda e: (e.effective_at is None, e.effective_at))
-    record_decisions = [(r, ref.record(r)) for r in sorted(records, key=lambda r: (r.created_at, r.record_id))]
+    events = sorted(
+        ref.events.get(member, []), key=lambda e: (e.effective_at is None, e.effective_at)
+    )
+    record_decisions = [
+        (r, ref.record(r)) for r in sorted(records, key=lambda r: (r.created_at, r.record_id))
+    ]
 
     if as_json:
-        print(json.dumps({
-            "member_id": member,
-            "as_of": t.isoformat(),
-            "policy": {"id": pol.id, "sha256": pol.sha256},
-            "eligible": decision.eligible,
-            "reasons": [str(r) for r in decision.reasons],
-            "details": list(decision.details),
-            "region": decision.region,
-            "setting": decision.setting,
-            "setting_source": decision.setting_source,
-            "records": [
-                {"record_id": r.record_id, "kind": r.kind, "visibility": r.visibility,
-                 "created_at": r.created_at.isoformat(), "used": d.used,
-                 "reasons": [str(x) for x in d.reasons], "category": d.category}
-                for r, d in record_decisions
-            ],
-        }, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "member_id": member,
+                    "as_of": t.isoformat(),
+                    "policy": {"id": pol.id, "sha256": pol.sha256},
+                    "eligible": decision.eligible,
+                    "reasons": [str(r) for r in decision.reasons],
+                    "details": list(decision.details),
+                    "region": decision.region,
+                    "setting": decision.setting,
+                    "setting_source": decision.setting_source,
+                    "records": [
+                        {
+                            "record_id": r.record_id,
+                            "kind": r.kind,
+                            "visibility": r.visibility,
+                            "created_at": r.created_at.isoformat(),
+                            "used": d.used,
+                            "reasons": [str(x) for x in d.reasons],
+                            "category": d.category,
+                        }
+                        for r, d in record_decisions
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return
 
     verdict = "[bold green]IN[/]" if decision.eligible else "[bold red]OUT[/]"
@@ -71,7 +89,9 @@ def explain(
         highlight=False,
     )
     setting = {True: "on", False: "off", None: "unreadable"}[decision.setting]
-    console.print(f"setting {pol.setting.key} at T: [bold]{setting}[/] (from {decision.setting_source})")
+    console.print(
+        f"setting {pol.setting.key} at T: [bold]{setting}[/] (from {decision.setting_source})"
+    )
     for reason in decision.reasons:
         console.print(f"  [red]✗ {reason}[/]: {DESCRIPTIONS[reason]}")
     for detail in decision.details:
@@ -84,14 +104,21 @@ def explain(
         for col in ("effective at", "setting", "value", "source", "counts at T"):
             history.add_column(col)
         for e in events:
-            counts = e.setting == pol.setting.key and e.effective_at is not None and e.effective_at <= t
+            counts = (
+                e.setting == pol.setting.key and e.effective_at is not None and e.effective_at <= t
+            )
             history.add_row(
-                e.effective_at.isoformat() if e.effective_at else "(missing)", e.setting,
-                str(e.value), e.source, "yes" if counts else "no",
+                e.effective_at.isoformat() if e.effective_at else "(missing)",
+                e.setting,
+                str(e.value),
+                e.source,
+                "yes" if counts else "no",
             )
         console.print(history)
 
-    table = Table(title=f"Records ({sum(d.used for _, d in record_decisions)} of {len(records)} used)")
+    table = Table(
+        title=f"Records ({sum(d.used for _, d in record_decisions)} of {len(records)} used)"
+    )
     for col in ("record", "kind", "visibility", "created", "decision"):
         table.add_column(col)
     for r, d in record_decisions:

@@ -31,10 +31,12 @@ def render_policy(policy: Policy) -> None:
     console.print(f"sha256: {policy.sha256}   file: {policy.origin}", style="dim")
     s = policy.setting
     console.print()
-    console.print(f"[bold]Setting[/] {s.key}: on by default = {s.default}, retroactive = {s.retroactive}")
+    console.print(
+        f"[bold]Setting[/] {s.key}: on by default = {s.default}, retroactive = {s.retroactive}"
+    )
     for lang in sorted(s.name):
         console.print(
-            f"  \\[{lang}] {' → '.join(s.path.get(lang, []))}  ·  \"{s.toggle.get(lang, '')}\"",
+            f'  \\[{lang}] {" → ".join(s.path.get(lang, []))}  ·  "{s.toggle.get(lang, "")}"',
             highlight=False,
         )
 
@@ -44,8 +46,10 @@ def render_policy(policy: Policy) -> None:
     for r in policy.regions:
         countries = "every other ISO country" if r.rest_of_world else " ".join(r.countries)
         regions.add_row(
-            f"{r.id}\n[dim]{r.name}[/]", r.training_start.isoformat(),
-            "on" if policy.region_default(r) else "off", countries,
+            f"{r.id}\n[dim]{r.name}[/]",
+            r.training_start.isoformat(),
+            "on" if policy.region_default(r) else "off",
+            countries,
         )
     console.print(regions)
 

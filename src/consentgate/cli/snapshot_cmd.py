@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from consentgate.cli.common import clear_errors, console, err_console, parse_as_of
@@ -38,7 +39,9 @@ def summary_table(report: dict) -> Table:
 
 
 def build(
-    source: Annotated[Path, typer.Option(help="Source: a folder of Parquet files or a DuckDB file.")],
+    source: Annotated[
+        Path, typer.Option(help="Source: a folder of Parquet files or a DuckDB file.")
+    ],
     as_of: Annotated[str, typer.Option(help="The instant T (ISO 8601; UTC when no offset).")],
     out: Annotated[Path, typer.Option(help="Snapshot folder to create (must not exist).")],
     policy: Annotated[str, typer.Option(help="Policy name or file.")] = DEFAULT_POLICY,
@@ -48,10 +51,15 @@ def build(
         typer.Option(help="Consent from another source (path) or a ledger (database URL)."),
     ] = None,
     key_file: Annotated[
-        Path | None, typer.Option(help="Pseudonym key file (default: $CONSENTGATE_PSEUDONYM_KEY "
-                                       "or ~/.config/consentgate/pseudonym.key).")
+        Path | None,
+        typer.Option(
+            help="Pseudonym key file (default: $CONSENTGATE_PSEUDONYM_KEY "
+            "or ~/.config/consentgate/pseudonym.key)."
+        ),
     ] = None,
-    threads: Annotated[int | None, typer.Option(help="Engine threads (default: all cores).")] = None,
+    threads: Annotated[
+        int | None, typer.Option(help="Engine threads (default: all cores).")
+    ] = None,
     memory_limit: Annotated[str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
@@ -60,8 +68,14 @@ def build(
 
     with clear_errors():
         opts = BuildOptions(
-            source=source, policy=load_policy(policy), as_of=parse_as_of(as_of), out=out,
-            engine=engine, consent=consent, key_file=key_file, threads=threads,
+            source=source,
+            policy=load_policy(policy),
+            as_of=parse_as_of(as_of),
+            out=out,
+            engine=engine,
+            consent=consent,
+            key_file=key_file,
+            threads=threads,
             memory_limit=memory_limit,
         )
         result = build_snapshot(opts, progress=_progress(quiet))
@@ -78,7 +92,8 @@ def verify(
         Path | None, typer.Option(help="The consent source used by the build, if not SOURCE.")
     ] = None,
     policy: Annotated[
-        str | None, typer.Option(help="Policy name or file (default: the one named in the manifest).")
+        str | None,
+        typer.Option(help="Policy name or file (default: the one named in the manifest)."),
     ] = None,
     key_file: Annotated[
         Path | None, typer.Option(help="Also check pseudonyms against this key file.")
@@ -94,15 +109,18 @@ def verify(
             raise FileNotFoundError(f"{snapshot} is not a snapshot (no manifest.json)")
         pol = load_policy(policy or manifest_of(snapshot)["policy"]["id"])
         key = load_key(key_file)[0] if key_file else None
-        result = verify_snapshot(snapshot, source, pol, consent, key,
-                                 progress=_progress(False))
+        result = verify_snapshot(snapshot, source, pol, consent, key, progress=_progress(False))
     if result.ok:
-        console.print(f"[green]clean[/]: {result.checked_records:,} source records re-decided, "
-                      "hashes, alignment and texts checked")
+        console.print(
+            f"[green]clean[/]: {result.checked_records:,} source records re-decided, "
+            "hashes, alignment and texts checked"
+        )
         return
-    console.print(f"[bold red]{sum(result.counts.values())} violation(s)[/] in {snapshot}:")
+    console.print(
+        f"[bold red]{sum(result.counts.values())} violation(s)[/] in {snapshot}:", soft_wrap=True
+    )
     for v in result.violations:
-        console.print(f"  {v}", highlight=False)
+        console.print(f"  {escape(str(v))}", highlight=False, soft_wrap=True)
     for check, n in result.truncated.items():
-        console.print(f"  … and {n} more [{check}]")
+        console.print(f"  … and {n} more {escape(f'[{check}]')}")
     raise typer.Exit(1)

@@ -153,9 +153,7 @@ def _find_parquet(root: Path, name: str) -> list[Path] | None:
     return None
 
 
-def open_source(
-    path: str | Path, tables: tuple[str, ...] | list[str] | None = None
-) -> Source:
+def open_source(path: str | Path, tables: tuple[str, ...] | list[str] | None = None) -> Source:
     """Open and check a source. ``tables`` limits the check to those tables
     (a consent source only needs ``preference_events``)."""
     root = Path(path)

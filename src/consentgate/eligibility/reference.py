@@ -243,11 +243,7 @@ def decide_record(
     if cutoff is not None and as_utc(record.created_at).date() < cutoff:
         found.add(Reason.BEFORE_LOOKBACK)
 
-    member_reasons: tuple[Reason, ...]
-    if member is None:
-        member_reasons = (Reason.MEMBER_UNKNOWN,)
-    else:
-        member_reasons = member.reasons
+    member_reasons = (Reason.MEMBER_UNKNOWN,) if member is None else member.reasons
     record_reasons = tuple(r for r in RECORD_REASONS if r in found)
     return RecordDecision(
         record_id=record.record_id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,14 +32,26 @@ class Engine:
     workdir: Path
     _closers: list = field(default_factory=list)
 
+    def materialize(self, expr, name: str):
+        """Compute ``expr`` once into Parquet under the work folder and read it back, so that
+        later stages reuse it instead of recomputing it (and no lazy cache depends on
+        temporary views)."""
+        path = self.workdir / f"{name}.parquet"
+        self.con.to_parquet(expr, path)
+        if self.name == "duckdb":
+            return self.con.read_parquet(path, table_name=name)
+        self.con._session.read.parquet(str(path)).createOrReplaceTempView(name)
+        return self.con.table(name)
+
     def close(self) -> None:
         for fn in self._closers:
             fn()
         self._closers.clear()
 
 
-def connect(name: str, workdir: Path, threads: int | None = None,
-            memory_limit: str | None = None) -> Engine:
+def connect(
+    name: str, workdir: Path, threads: int | None = None, memory_limit: str | None = None
+) -> Engine:
     if name == "duckdb":
         con = ibis.duckdb.connect(threads=threads) if threads else ibis.duckdb.connect()
         con.raw_sql("SET TimeZone='UTC'")
@@ -62,6 +75,9 @@ def _connect_spark(workdir: Path, threads: int | None) -> Engine:
             "the Spark engine needs the 'spark' extra: pip install 'consentgate[spark]'"
         ) from exc
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Python workers must run the interpreter that has consentgate and its dependencies.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
     master = os.environ.get("CONSENTGATE_SPARK_MASTER", f"local[{threads or 2}]")
     workdir.mkdir(parents=True, exist_ok=True)

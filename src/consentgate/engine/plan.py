@@ -43,8 +43,9 @@ def _date_key(d: ir.DateValue) -> ir.IntegerValue:
     return d.year().cast("int64") * 10000 + d.month().cast("int64") * 100 + d.day().cast("int64")
 
 
-def _first_reason(flags: dict[Reason, ir.BooleanValue], order: tuple[Reason, ...],
-                  otherwise: ir.Value | str) -> ir.StringValue:
+def _first_reason(
+    flags: dict[Reason, ir.BooleanValue], order: tuple[Reason, ...], otherwise: ir.Value | str
+) -> ir.StringValue:
     branches = [(flags[r].fill_null(False), str(r)) for r in order if r in flags]
     return ibis.cases(*branches, else_=otherwise)
 
@@ -125,7 +126,10 @@ def member_decisions(inputs: Inputs, policy: Policy, as_of: dt.datetime) -> ir.T
 
 
 def record_decisions(
-    inputs: Inputs, policy: Policy, as_of: dt.datetime, members: ir.Table,
+    inputs: Inputs,
+    policy: Policy,
+    as_of: dt.datetime,
+    members: ir.Table,
     columns: tuple[str, ...] = (),
 ) -> ir.Table:
     """One row per record: record_id, member_id, kind, region, language, category, reason,
@@ -136,7 +140,9 @@ def record_decisions(
     kv = kind_visibility_table(policy)
     groups = inputs.groups.select(g_group_id=_.group_id, g_sensitive=_.sensitive)
     md = members.select(
-        md_member_id=_.member_id, region=_.region, language=_.language,
+        md_member_id=_.member_id,
+        region=_.region,
+        language=_.language,
         member_reason=_.member_reason,
     )
     j = (

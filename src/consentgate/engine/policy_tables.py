@@ -5,10 +5,25 @@ Built from the same ``Policy`` object the reference evaluator reads, so both app
 
 from __future__ import annotations
 
+import hashlib
+
 import ibis
 import ibis.expr.types as ir
 
 from consentgate.policy.model import Policy
+
+# Memtables live as long as the process: an engine may run a plan lazily (Spark caches are
+# lazy) after the expression that created a memtable is gone, and Ibis drops a memtable's
+# view when the memtable is garbage-collected.
+_KEEP: dict[tuple[str, str], ir.Table] = {}
+
+
+def _kept(kind: str, policy: Policy, make) -> ir.Table:
+    key = (kind, hashlib.sha256(policy.model_dump_json().encode()).hexdigest())
+    if key not in _KEEP:
+        _KEEP[key] = make()
+    return _KEEP[key]
+
 
 REGION_SCHEMA = {
     "rg_country": "string",
@@ -21,6 +36,10 @@ KIND_VISIBILITY_SCHEMA = {"kv_kind": "string", "kv_visibility": "string"}
 
 
 def regions_table(policy: Policy) -> ir.Table:
+    return _kept("regions", policy, lambda: _regions(policy))
+
+
+def _regions(policy: Policy) -> ir.Table:
     rows = [
         {
             "rg_country": country,
@@ -34,6 +53,10 @@ def regions_table(policy: Policy) -> ir.Table:
 
 
 def kinds_table(policy: Policy) -> ir.Table:
+    return _kept("kinds", policy, lambda: _kinds(policy))
+
+
+def _kinds(policy: Policy) -> ir.Table:
     rows = [
         {"k_kind": name, "used": rule.used, "category": rule.category, "is_group": rule.group}
         for name, rule in sorted(policy.kinds.items())
@@ -42,6 +65,10 @@ def kinds_table(policy: Policy) -> ir.Table:
 
 
 def kind_visibility_table(policy: Policy) -> ir.Table:
+    return _kept("kind_visibility", policy, lambda: _kind_visibility(policy))
+
+
+def _kind_visibility(policy: Policy) -> ir.Table:
     rows = [
         {"kv_kind": name, "kv_visibility": vis}
         for name, rule in sorted(policy.kinds.items())

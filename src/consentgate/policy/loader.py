@@ -40,7 +40,9 @@ class PolicyError(ValueError):
 
 def shipped_policies() -> list[str]:
     folder = resources.files("consentgate.policy") / "policies"
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
 
 
 def resolve(name_or_path: str | Path) -> Path:
@@ -92,9 +94,7 @@ def parse_policy(data: bytes, origin: str = "<policy>") -> Policy:
         raise PolicyError(origin, problems) from exc
     found = taxonomy_problems(policy)
     if found:
-        raise PolicyError(
-            origin, [Problem(f, m, _line_of(text, f.split("."))) for f, m in found]
-        )
+        raise PolicyError(origin, [Problem(f, m, _line_of(text, f.split("."))) for f, m in found])
     return policy
 
 
@@ -135,9 +135,8 @@ def _line_of(text: str, loc: list[str]) -> int | None:
         return start + 1
     pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
     for i in range(start, len(lines)):
-        if i > start and lines[i].lstrip().startswith("[") and not pattern.match(lines[i]):
-            if lines[i].strip().startswith("[") and i != start:
-                break
+        if i > start and lines[i].lstrip().startswith("["):
+            break  # the next table: the key is not in this one
         if pattern.match(lines[i]):
             return i + 1
     return start + 1 if start else None

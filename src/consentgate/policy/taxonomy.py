@@ -62,9 +62,14 @@ def taxonomy_problems(policy: Policy) -> list[tuple[str, str]]:
                 )
             )
     if policy.policy.data_use not in fideslang_data_uses():
-        problems.append(("policy.data_use", f"{policy.policy.data_use!r} is not a fideslang data use"))
+        problems.append(
+            ("policy.data_use", f"{policy.policy.data_use!r} is not a fideslang data use")
+        )
     if policy.policy.data_subject not in fideslang_data_subjects():
         problems.append(
-            ("policy.data_subject", f"{policy.policy.data_subject!r} is not a fideslang data subject")
+            (
+                "policy.data_subject",
+                f"{policy.policy.data_subject!r} is not a fideslang data subject",
+            )
         )
     return problems

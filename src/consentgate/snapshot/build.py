@@ -109,18 +109,24 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
             source_fp = _combined_fingerprint(fingerprints)
 
             say("deciding members")
-            members = member_decisions(inputs, opts.policy, opts.as_of).cache()
+            members = engine.materialize(
+                member_decisions(inputs, opts.policy, opts.as_of), "member_decisions"
+            )
             member_counts = (
-                members.group_by(["member_reason", "region"]).aggregate(n=ibis._.count())
-                .to_pyarrow().to_pylist()
+                members.group_by(["member_reason", "region"])
+                .aggregate(n=ibis._.count())
+                .to_pyarrow()
+                .to_pylist()
             )
             t0 = stage("members", t0)
 
             say("deciding records")
             decided = record_decisions(inputs, opts.policy, opts.as_of, members)
             record_counts = (
-                decided.group_by(["reason", "region", "kind"]).aggregate(n=ibis._.count())
-                .to_pyarrow().to_pylist()
+                decided.group_by(["reason", "region", "kind"])
+                .aggregate(n=ibis._.count())
+                .to_pyarrow()
+                .to_pylist()
             )
             t0 = stage("records", t0)
 
@@ -172,8 +178,12 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
             raise RuntimeError(f"data has {data_rows} rows but lineage {lineage_rows}")
         snap_id = snapshot_id(opts.as_of, opts.policy.sha256, files)
         report = build_report(
-            snapshot_id=snap_id, policy=opts.policy, as_of=opts.as_of,
-            member_counts=member_counts, record_counts=record_counts, redactions=redactions,
+            snapshot_id=snap_id,
+            policy=opts.policy,
+            as_of=opts.as_of,
+            member_counts=member_counts,
+            record_counts=record_counts,
+            redactions=redactions,
         )
         if report["records"]["used"] != data_rows:
             raise RuntimeError(
@@ -188,7 +198,9 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
             "format": "consentgate-snapshot/1",
             "snapshot_id": snap_id,
             "as_of": opts.as_of.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
-            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "built_at": dt.datetime.now(dt.UTC)
+            .isoformat(timespec="seconds")
+            .replace("+00:00", "Z"),
             "consentgate_version": __version__,
             "engine": opts.engine,
             "policy": {
@@ -198,8 +210,12 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                 "data_use": opts.policy.policy.data_use,
             },
             "inputs": {
-                "source": {"kind": source.kind, "path": str(source.path),
-                           "fingerprints": fingerprints, "fingerprint": source_fp},
+                "source": {
+                    "kind": source.kind,
+                    "path": str(source.path),
+                    "fingerprints": fingerprints,
+                    "fingerprint": source_fp,
+                },
                 "consent": consent_info,
             },
             "pseudonym_key_id": key_id(key),
@@ -248,12 +264,12 @@ def _count_placeholders(folder: Path, classes) -> dict[str, int]:
     """How many values of each class were replaced, counted on the written data."""
     import duckdb
 
-    from consentgate.redaction import placeholder
+    from consentgate.redaction import PLACEHOLDERS
 
     con = duckdb.connect()
     files = [str(p) for p in sorted(folder.glob("*.parquet"))]
     exprs = ", ".join(
-        f"coalesce(sum(len(string_split(text, '{placeholder(c)}')) - 1), 0)" for c in classes
+        f"coalesce(sum(len(string_split(text, '{PLACEHOLDERS[c]}')) - 1), 0)" for c in classes
     )
     row = con.execute(f"SELECT {exprs} FROM read_parquet($files)", {"files": files}).fetchall()[0]
     return {c: int(n) for c, n in zip(classes, row, strict=True)}

@@ -22,9 +22,15 @@ def _order(reasons) -> list[str]:
     return sorted(reasons, key=lambda r: (rank.get(r, 999), r))
 
 
-def build_report(*, snapshot_id: str, policy: Policy, as_of: dt.datetime,
-                 member_counts: list[dict], record_counts: list[dict],
-                 redactions: dict[str, int]) -> dict:
+def build_report(
+    *,
+    snapshot_id: str,
+    policy: Policy,
+    as_of: dt.datetime,
+    member_counts: list[dict],
+    record_counts: list[dict],
+    redactions: dict[str, int],
+) -> dict:
     m_reason: Counter[str] = Counter()
     m_region: dict[str, Counter[str]] = defaultdict(Counter)
     for row in member_counts:
@@ -41,8 +47,9 @@ def build_report(*, snapshot_id: str, policy: Policy, as_of: dt.datetime,
         r_reason[row["reason"]] += row["n"]
         r_region[region][key] += row["n"]
         r_kind[row["kind"]][key] += row["n"]
-        rows.append({"reason": row["reason"], "region": region, "kind": row["kind"],
-                     "count": row["n"]})
+        rows.append(
+            {"reason": row["reason"], "region": region, "kind": row["kind"], "count": row["n"]}
+        )
     rows.sort(key=lambda r: (r["reason"], r["region"], r["kind"]))
 
     def split(c: dict[str, Counter[str]]) -> dict[str, dict[str, int]]:
@@ -111,7 +118,7 @@ def _stacked(items: dict[str, dict[str, int]], width: int = 520) -> str:
             f'<rect x="{label_w}" y="{y + 3}" width="{wu}" height="{row_h - 6}" fill="#057642"/>'
             f'<rect x="{label_w + wu}" y="{y + 3}" width="{wo}" height="{row_h - 6}" fill="#b0b7bf"/>'
             f'<text x="{label_w + wu + wo + 6}" y="{y + 15}">{v["used"]:,} in / {v["out"]:,} out'
-            f' ({pct:.0f}% in)</text>'
+            f" ({pct:.0f}% in)</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

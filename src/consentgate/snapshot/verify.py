@@ -84,9 +84,12 @@ def verify_snapshot(
     say("checking file hashes")
     _check_files(Path(snapshot), manifest, res)
     if manifest["policy"]["sha256"] != policy.sha256:
-        res.add("policy", policy.id,
-                f"snapshot was built with policy sha256 {manifest['policy']['sha256'][:12]}…, "
-                f"verifying with {policy.sha256[:12]}…")
+        res.add(
+            "policy",
+            policy.id,
+            f"snapshot was built with policy sha256 {manifest['policy']['sha256'][:12]}…, "
+            f"verifying with {policy.sha256[:12]}…",
+        )
     if res.counts:  # a tampered snapshot is not worth reading further
         return res
 
@@ -119,10 +122,15 @@ def verify_snapshot(
     return res
 
 
-EXPECTED_SCHEMA = pa.schema([
-    ("record_id", pa.string()), ("record_uid", pa.string()), ("used", pa.bool_()),
-    ("reasons", pa.string()), ("text_sha256", pa.string()),
-])
+EXPECTED_SCHEMA = pa.schema(
+    [
+        ("record_id", pa.string()),
+        ("record_uid", pa.string()),
+        ("used", pa.bool_()),
+        ("reasons", pa.string()),
+        ("text_sha256", pa.string()),
+    ]
+)
 
 
 def _write_expected(ref, source, redactor, path: Path, res: VerifyResult) -> None:
@@ -137,48 +145,59 @@ def _write_expected(ref, source, redactor, path: Path, res: VerifyResult) -> Non
                 text_sha = (
                     hashlib.sha256(redacted.encode()).hexdigest() if redacted is not None else None
                 )
-            rows.append({
-                "record_id": record.record_id,
-                "record_uid": record_uid_py(record.record_id),
-                "used": decision.used,
-                "reasons": ", ".join(map(str, decision.reasons)),
-                "text_sha256": text_sha,
-            })
+            rows.append(
+                {
+                    "record_id": record.record_id,
+                    "record_uid": record_uid_py(record.record_id),
+                    "used": decision.used,
+                    "reasons": ", ".join(map(str, decision.reasons)),
+                    "text_sha256": text_sha,
+                }
+            )
             if len(rows) >= 50_000:
                 writer.write_table(pa.Table.from_pylist(rows, schema=EXPECTED_SCHEMA))
                 rows.clear()
         writer.write_table(pa.Table.from_pylist(rows, schema=EXPECTED_SCHEMA))
 
 
-def _compare(con, expected: Path, lineage_files: list[Path], data_files: list[Path],
-             res: VerifyResult) -> None:
-    params = {"e": str(expected), "l": [str(p) for p in lineage_files],
-              "d": [str(p) for p in data_files]}
-    for rid, reasons in con.execute(
+def _compare(
+    con, expected: Path, lineage_files: list[Path], data_files: list[Path], res: VerifyResult
+) -> None:
+    every = {
+        "e": str(expected),
+        "l": [str(p) for p in lineage_files],
+        "d": [str(p) for p in data_files],
+    }
+
+    def q(sql: str) -> list[tuple]:
+        # DuckDB wants exactly the parameters a statement names
+        return con.execute(sql, {k: v for k, v in every.items() if f"${k}" in sql}).fetchall()
+
+    for rid, reasons in q(
         """SELECT l.record_id, e.reasons FROM read_parquet($l) l
-           JOIN read_parquet($e) e USING (record_id) WHERE NOT e.used ORDER BY 1""", params
-    ).fetchall():
+           JOIN read_parquet($e) e USING (record_id) WHERE NOT e.used ORDER BY 1"""
+    ):
         res.add("must_be_out", rid, f"in the snapshot but out for {reasons}")
-    for (rid,) in con.execute(
+    for (rid,) in q(
         """SELECT l.record_id FROM read_parquet($l) l ANTI JOIN read_parquet($e) e
-           USING (record_id) ORDER BY 1""", params
-    ).fetchall():
+           USING (record_id) ORDER BY 1"""
+    ):
         res.add("must_be_out", rid, "in the snapshot but not in the source")
-    for (rid,) in con.execute(
+    for (rid,) in q(
         """SELECT e.record_id FROM read_parquet($e) e ANTI JOIN read_parquet($l) l
-           USING (record_id) WHERE e.used ORDER BY 1""", params
-    ).fetchall():
+           USING (record_id) WHERE e.used ORDER BY 1"""
+    ):
         res.add("must_be_in", rid, "used by the policy but missing from the snapshot")
-    for (rid,) in con.execute(
+    for (rid,) in q(
         """SELECT l.record_id FROM read_parquet($l) l JOIN read_parquet($e) e USING (record_id)
-           WHERE l.record_uid <> e.record_uid ORDER BY 1""", params
-    ).fetchall():
+           WHERE l.record_uid <> e.record_uid ORDER BY 1"""
+    ):
         res.add("lineage", rid, "record_uid does not derive from record_id")
-    for (rid,) in con.execute(
+    for (rid,) in q(
         """SELECT e.record_id FROM read_parquet($d) d
            JOIN read_parquet($e) e USING (record_uid)
-           WHERE e.used AND sha256(d.text) IS DISTINCT FROM e.text_sha256 ORDER BY 1""", params
-    ).fetchall():
+           WHERE e.used AND sha256(d.text) IS DISTINCT FROM e.text_sha256 ORDER BY 1"""
+    ):
         res.add("text", rid, "text is not the redacted text of its source record")
 
 
@@ -199,8 +218,14 @@ def _check_files(root: Path, manifest: dict, res: VerifyResult) -> None:
         res.add("hash", extra, "file not listed in the manifest")
 
 
-def _check_alignment(con, data_files: list[Path], lineage_files: list[Path], policy: Policy,
-                     key: bytes | None, res: VerifyResult) -> None:
+def _check_alignment(
+    con,
+    data_files: list[Path],
+    lineage_files: list[Path],
+    policy: Policy,
+    key: bytes | None,
+    res: VerifyResult,
+) -> None:
     d = [str(p) for p in data_files]
     lf = [str(p) for p in lineage_files]
     rows = con.execute(
@@ -214,8 +239,11 @@ def _check_alignment(con, data_files: list[Path], lineage_files: list[Path], pol
         {"d": d, "l": lf},
     ).fetchall()
     for uid, no_data, _no_lineage in rows:
-        res.add("alignment", uid, "in lineage but not in data" if no_data else
-                "in data but not in lineage")
+        res.add(
+            "alignment",
+            uid,
+            "in lineage but not in data" if no_data else "in data but not in lineage",
+        )
     dupes = con.execute(
         "SELECT record_uid, count(*) FROM read_parquet($d) GROUP BY 1 HAVING count(*) > 1 LIMIT 100",
         {"d": d},

@@ -1,0 +1,3 @@
+from consentgate.cli import main
+
+main()

@@ -1,18 +1,24 @@
-"""`consentgate demo`: the embedded synthetic network used by the demo, tests and benchmarks."""
+"""`consentgate demo`: the embedded synthetic network, and the end-to-end demo run."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from consentgate.cli.common import clear_errors, console
+from consentgate.cli.common import clear_errors, console, parse_as_of
 
 app = typer.Typer(
     help="Synthetic professional network for demos, tests and benchmarks.", no_args_is_help=True
 )
+
+DEMO_AS_OF = "2026-01-15T00:00:00Z"
+# One member of each case the demo explains, in this order.
+DEMO_CASES = ("used", "opted_out", "minor_age", "minor_secondary_school", "region_not_started",
+              "region_unknown")
 
 
 @app.command()
@@ -28,11 +34,87 @@ def generate(
 
     with clear_errors():
         stats = run_generate(out, members=members, seed=seed)
+    _print_counts(out, stats.counts)
+    print(out)
+
+
+def _print_counts(out: Path, counts: dict[str, int]) -> None:
     table = Table(title=f"Generated network in {out}")
     table.add_column("table")
     table.add_column("rows", justify="right")
-    for name, n in stats.counts.items():
+    for name, n in counts.items():
         table.add_row(name, f"{n:,}")
     console.print(table)
-    console.print(f"{sum(stats.counts.values()):,} rows in {stats.seconds:.1f}s")
-    print(out)
+
+
+@app.command()
+def run(
+    out: Annotated[Path, typer.Option(help="Folder for the demo (network, snapshot, key).")],
+    members: Annotated[int, typer.Option(min=50, help="Members in the generated network.")] = 2000,
+    as_of: Annotated[str, typer.Option(help="The snapshot instant T.")] = DEMO_AS_OF,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """The whole job on the embedded default: generate a network, validate the policy,
+    explain members of different cases, build a snapshot, verify it."""
+    from consentgate.cli.explain_cmd import show_explanation
+    from consentgate.cli.policy_cmd import validate
+    from consentgate.cli.snapshot_cmd import summary_table
+    from consentgate.contract import open_source
+    from consentgate.engine import bind_inputs, connect, member_decisions
+    from consentgate.policy import load_policy
+    from consentgate.snapshot import BuildOptions, build_snapshot, verify_snapshot
+    from consentgate.synth import generate as run_generate
+
+    with clear_errors():
+        t = parse_as_of(as_of)
+        if out.exists() and any(out.iterdir()):
+            raise FileExistsError(f"{out} is not empty: choose a new folder for the demo")
+        network, snapshot, key_file = out / "network", out / "snapshot", out / "pseudonym.key"
+
+        console.rule("[bold]1. Generate a synthetic professional network")
+        stats = run_generate(network, members=members, seed=seed)
+        _print_counts(network, stats.counts)
+
+        console.rule("[bold]2. Validate the policy")
+        validate("linkedin-2025")
+        policy = load_policy("linkedin-2025")
+
+        console.rule(f"[bold]3. Explain members of different cases, as of {t:%Y-%m-%d %H:%M} UTC")
+        source = open_source(network)
+        engine = connect("duckdb", out / ".work")
+        try:
+            decided = member_decisions(bind_inputs(engine, source), policy, t).to_pyarrow()
+        finally:
+            engine.close()
+        first: dict[str, str] = {}
+        for row in sorted(decided.to_pylist(), key=lambda r: r["member_id"]):
+            first.setdefault(row["member_reason"], row["member_id"])
+        for case in DEMO_CASES:
+            if case in first:
+                show_explanation(source, policy, t, first[case], max_records=6)
+
+        console.rule("[bold]4. Build the training snapshot")
+        key_file.write_text(secrets.token_hex(32) + "\n")
+        key_file.chmod(0o600)
+        result = build_snapshot(
+            BuildOptions(source=network, policy=policy, as_of=t, out=snapshot, key_file=key_file),
+            progress=lambda msg: console.print(f"[dim]·[/] {msg}"),
+        )
+        console.print(summary_table(result.report))
+        console.print(f"built in {result.seconds:.1f}s")
+
+        console.rule("[bold]5. Verify it independently (reference evaluator)")
+        check = verify_snapshot(snapshot, network, policy)
+    if not check.ok:
+        for v in check.violations:
+            console.print(f"  {v}", highlight=False)
+        raise typer.Exit(1)
+    console.print(
+        f"[green]clean[/]: {check.checked_records:,} source records re-decided, hashes, "
+        "alignment and texts checked"
+    )
+    console.rule("[bold]Done")
+    console.print(f"snapshot: {snapshot}")
+    console.print(f"report:   {snapshot / 'report.html'}  (open it in a browser)")
+    console.print(f"manifest: {snapshot / 'manifest.json'}")
+    print(snapshot)

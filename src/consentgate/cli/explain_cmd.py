@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -10,10 +11,10 @@ import typer
 from rich.table import Table
 
 from consentgate.cli.common import UsageError, clear_errors, console, parse_as_of
-from consentgate.contract.source import open_source
+from consentgate.contract.source import Source, open_source
 from consentgate.eligibility.from_source import records_of, reference_for
 from consentgate.eligibility.reasons import DESCRIPTIONS
-from consentgate.policy import DEFAULT_POLICY, load_policy
+from consentgate.policy import DEFAULT_POLICY, Policy, load_policy
 
 
 def explain(
@@ -34,10 +35,24 @@ def explain(
         pol = load_policy(policy)
         src = open_source(source)
         consent_src = open_source(consent, tables=["preference_events"]) if consent else None
+    show_explanation(src, pol, t, member, consent_src, as_json=as_json)
+
+
+def show_explanation(
+    src: Source,
+    pol: Policy,
+    t: dt.datetime,
+    member: str,
+    consent_src: Source | None = None,
+    as_json: bool = False,
+    max_records: int | None = None,
+) -> None:
+    """Print the explanation of one member (used by `explain` and the demo)."""
+    with clear_errors():
         ref = reference_for(pol, src, t, consent_src, member_ids=[member])
         decision = ref.member(member)
         if decision is None:
-            raise UsageError(f"no member {member!r} in {source}")
+            raise UsageError(f"no member {member!r} in {src.path}")
         records = records_of(src, member)
     m = ref.members[member]
     events = sorted(
@@ -121,7 +136,10 @@ def explain(
     )
     for col in ("record", "kind", "visibility", "created", "decision"):
         table.add_column(col)
-    for r, d in record_decisions:
+    shown = record_decisions if max_records is None else record_decisions[:max_records]
+    for r, d in shown:
         why = "[green]used[/]" if d.used else "[red]" + ", ".join(map(str, d.reasons)) + "[/]"
         table.add_row(r.record_id, r.kind, r.visibility, f"{r.created_at:%Y-%m-%d}", why)
+    if len(shown) < len(record_decisions):
+        table.add_row("…", f"{len(record_decisions) - len(shown)} more", "", "", "")
     console.print(table)

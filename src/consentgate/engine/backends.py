@@ -59,6 +59,7 @@ def connect(
         spill.mkdir(parents=True, exist_ok=True)
         con.raw_sql(f"SET temp_directory='{spill}'")
         con.raw_sql("SET preserve_insertion_order=true")
+        con.raw_sql("SET enable_progress_bar=false")
         if memory_limit:
             con.raw_sql(f"SET memory_limit='{memory_limit}'")
         return Engine("duckdb", con, workdir, [con.disconnect])

@@ -99,14 +99,14 @@ def _bars(items: dict[str, int], width: int = 520, colour: str = "#0a66c2") -> s
     return "".join(parts)
 
 
-def _stacked(items: dict[str, dict[str, int]], width: int = 520) -> str:
+def _stacked(items: dict[str, dict[str, int]], width: int = 440) -> str:
     """In (green) and out (grey) per row, as inline SVG."""
     if not items:
         return "<p class='muted'>nothing</p>"
     top = max(v["used"] + v["out"] for v in items.values()) or 1
     row_h, label_w = 22, 190
     h = row_h * len(items) + 4
-    parts = [f'<svg width="{width + label_w + 150}" height="{h}" role="img">']
+    parts = [f'<svg width="{width + label_w + 280}" height="{h}" role="img">']
     for i, (label, v) in enumerate(items.items()):
         y = i * row_h + 2
         wu = int(width * v["used"] / top)

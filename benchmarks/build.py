@@ -1,0 +1,149 @@
+"""Snapshot build against the raw-copy floor, on generated networks.
+
+For each size: generate a network (cached under --cache), then, each in a fresh process so
+that peak memory is its own:
+  floor  copy the records table to one Parquet file with the same engine (DuckDB, zstd)
+  build  `consentgate build` on DuckDB
+and print records/s, MB/s (records input bytes per second), peak RSS and
+ratio_vs_floor = floor seconds / build seconds (1.0: as fast as the copy; the aim is >= 0.5).
+
+    python benchmarks/build.py --members 20000 100000     # ~1M and ~5M records
+Results are written to the "## Snapshot build" section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from docs_section import replace_section  # noqa: E402
+
+FLOOR = textwrap.dedent(
+    """
+    import duckdb, sys
+    src, out, threads = sys.argv[1], sys.argv[2], sys.argv[3]
+    con = duckdb.connect()
+    con.execute(f"SET threads={threads}")
+    con.execute(f"COPY (SELECT * FROM read_parquet('{src}/records/*.parquet')) "
+                f"TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
+    """
+)
+
+
+def run_measured(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB) of a child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{cmd} failed: {proc.stderr.read().decode()[-2000:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def ensure_network(cache: Path, members: int, seed: int = 7) -> Path:
+    net = cache / f"net-{members}-{seed}"
+    if not (net / "generator.json").exists():
+        shutil.rmtree(net, ignore_errors=True)
+        from consentgate.synth import generate
+
+        print(f"generating {members:,} members into {net} ...", flush=True)
+        generate(net, members=members, seed=seed)
+    return net
+
+
+def records_info(net: Path) -> tuple[int, int]:
+    import pyarrow.parquet as pq
+
+    files = sorted((net / "records").glob("*.parquet"))
+    rows = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+    size = sum(f.stat().st_size for f in files)
+    return rows, size
+
+
+def bench_size(net: Path, threads: int, engine: str = "duckdb") -> dict:
+    rows, size = records_info(net)
+    work = Path(tempfile.mkdtemp(prefix="cg-bench-"))
+    try:
+        floor_s, floor_rss = run_measured(
+            [sys.executable, "-c", FLOOR, str(net), str(work / "copy.parquet"), str(threads)]
+        )
+        env = dict(os.environ, CONSENTGATE_PSEUDONYM_KEY="ab" * 32)
+        build_s, build_rss = run_measured(
+            [sys.executable, "-m", "consentgate.cli", "build", "--source", str(net),
+             "--as-of", "2026-01-15", "--out", str(work / "snap"), "--quiet",
+             "--engine", engine, "--threads", str(threads)],
+            env=env,
+        )
+        used = json.loads((work / "snap" / "manifest.json").read_text())["counts"]["records_used"]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {
+        "records": rows,
+        "input_mb": round(size / 1e6, 1),
+        "records_used": used,
+        "engine": engine,
+        "threads": threads,
+        "floor_s": round(floor_s, 2),
+        "floor_peak_rss_mb": round(floor_rss),
+        "build_s": round(build_s, 2),
+        "build_peak_rss_mb": round(build_rss),
+        "records_per_s": round(rows / build_s),
+        "mb_per_s": round(size / 1e6 / build_s, 1),
+        "ratio_vs_floor": round(floor_s / build_s, 3),
+    }
+
+
+def table(results: list[dict]) -> str:
+    head = ("| records | input MB | engine | floor s | build s | records/s | MB/s | "
+            "peak RSS MB (build / floor) | ratio_vs_floor |")
+    lines = [head, "|" + "---|" * 9]
+    for r in results:
+        lines.append(
+            f"| {r['records']:,} | {r['input_mb']} | {r['engine']} | {r['floor_s']} | "
+            f"{r['build_s']} | {r['records_per_s']:,} | {r['mb_per_s']} | "
+            f"{r['build_peak_rss_mb']} / {r['floor_peak_rss_mb']} | {r['ratio_vs_floor']} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--members", type=int, nargs="+", default=[20_000, 100_000])
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "cg-bench-nets")
+    ap.add_argument("--no-docs", action="store_true", help="Do not rewrite docs/benchmarks.md.")
+    args = ap.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    results = []
+    for members in args.members:
+        net = ensure_network(args.cache, members)
+        res = bench_size(net, args.threads)
+        print(json.dumps(res), flush=True)
+        results.append(res)
+    text = table(results)
+    print(text)
+    if not args.no_docs:
+        body = (
+            f"Command: `python benchmarks/build.py --members {' '.join(map(str, args.members))}`"
+            f" ({args.threads} threads, {os.cpu_count()} cores). The floor copies the records "
+            "table to one zstd Parquet file with DuckDB in a fresh process; the build is "
+            "`consentgate build` (eligibility, selection, redaction, pseudonyms, lineage, report, "
+            "manifest) in a fresh process. ratio_vs_floor = floor time / build time.\n\n" + text
+        )
+        replace_section(ROOT / "docs" / "benchmarks.md", "Snapshot build", body)
+
+
+if __name__ == "__main__":
+    main()

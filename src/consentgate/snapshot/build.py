@@ -33,6 +33,7 @@ from consentgate.snapshot.report import build_report, write_html_report
 DATA_COLUMNS = ("record_uid", "kind", "category", "created_at", "language", "author", "text")
 LINEAGE_COLUMNS = ("record_uid", "record_id", "member_id", "source_fingerprint")
 Progress = Callable[[str], None]
+STREAM_BATCH_ROWS = 100_000
 
 
 @dataclass
@@ -121,7 +122,9 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
             t0 = stage("members", t0)
 
             say("deciding records")
-            decided = record_decisions(inputs, opts.policy, opts.as_of, members)
+            decided = engine.materialize(
+                record_decisions(inputs, opts.policy, opts.as_of, members), "record_decisions"
+            )
             record_counts = (
                 decided.group_by(["reason", "region", "kind"])
                 .aggregate(n=ibis._.count())
@@ -130,39 +133,46 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
             )
             t0 = stage("records", t0)
 
+            say("writing lineage")
+            kept = decided.filter(decided.reason == "used")
+            lineage = kept.select(
+                record_uid=record_uid(kept.record_id),
+                record_id=kept.record_id,
+                member_id=kept.member_id,
+                source_fingerprint=ibis.literal(source_fp),
+            ).order_by("record_uid")
+            _write(engine, lineage, tmp / "lineage")
+            t0 = stage("lineage", t0)
+
             say("writing data (redaction, pseudonyms)")
             with_text = record_decisions(
                 inputs, opts.policy, opts.as_of, members, columns=("text", "created_at")
             )
             used = with_text.filter(with_text.reason == "used")
-            redact = redact_udf(engine.name, opts.policy.redaction.classes)
             author = (
                 pseudonym(used.member_id, key)
                 if opts.policy.redaction.pseudonymize_author
                 else used.member_id
             )
-            uid = record_uid(used.record_id)
-            data = used.select(
-                record_uid=uid,
+            columns = dict(
+                record_uid=record_uid(used.record_id),
                 kind=used.kind,
                 category=used.category,
                 created_at=used.created_at,
                 language=used.language,
                 author=author,
-                text=redact(used.text),
-            ).order_by("record_uid")
-            _write(engine, data, tmp / "data")
+            )
+            classes = opts.policy.redaction.classes
+            if engine.name == "duckdb":
+                # DuckDB calls Python UDFs chunk by chunk under the GIL, which halves the
+                # throughput here; redacting the plan's ordered Arrow stream is twice as fast.
+                data = used.select(**columns, text=used.text).order_by("record_uid")
+                _write_redacted_stream(engine, data, tmp / "data", classes)
+            else:
+                redact = redact_udf(engine.name, classes)
+                data = used.select(**columns, text=redact(used.text)).order_by("record_uid")
+                _write(engine, data, tmp / "data")
             t0 = stage("data", t0)
-
-            say("writing lineage")
-            lineage = used.select(
-                record_uid=uid,
-                record_id=used.record_id,
-                member_id=used.member_id,
-                source_fingerprint=ibis.literal(source_fp),
-            ).order_by("record_uid")
-            _write(engine, lineage, tmp / "lineage")
-            t0 = stage("lineage", t0)
         finally:
             engine.close()
         shutil.rmtree(tmp / "_work", ignore_errors=True)
@@ -258,6 +268,21 @@ def _write(engine: Engine, expr, folder: Path) -> None:
         schema = expr.schema().to_pyarrow()
         pq.write_table(pa.Table.from_pylist([], schema=schema), folder / "part-00000.parquet")
     shutil.rmtree(spark_out)
+
+
+def _write_redacted_stream(engine: Engine, expr, folder: Path, classes) -> None:
+    """Stream the plan's rows out of the engine in order, redact each batch, write Parquet."""
+    from consentgate.redaction import Redactor
+
+    redactor = Redactor(classes=tuple(classes))
+    folder.mkdir(parents=True, exist_ok=True)
+    schema = expr.schema().to_pyarrow()
+    text_at = schema.get_field_index("text")
+    with pq.ParquetWriter(folder / "part-00000.parquet", schema, compression="zstd") as writer:
+        for batch in engine.con.to_pyarrow_batches(expr, chunk_size=STREAM_BATCH_ROWS):
+            columns = list(batch.cast(schema).columns)
+            columns[text_at] = redactor.redact_batch(columns[text_at])
+            writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=schema))
 
 
 def _count_placeholders(folder: Path, classes) -> dict[str, int]:

@@ -247,7 +247,7 @@ def test_killed_build_leaves_nothing_and_rerun_succeeds(tmp_path: Path) -> None:
     from consentgate.synth import generate
 
     source = tmp_path / "net"
-    generate(source, members=3000, seed=3)
+    generate(source, members=5000, seed=3)
     out = tmp_path / "snap"
     env = dict(os.environ, CONSENTGATE_PSEUDONYM_KEY="33" * 32)
     cmd = [
@@ -267,9 +267,10 @@ def test_killed_build_leaves_nothing_and_rerun_succeeds(tmp_path: Path) -> None:
     ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.time() + 60
-    while time.time() < deadline and not list(tmp_path.glob(".snap.partial-*/data")):
-        time.sleep(0.02)
+    while time.time() < deadline and not list(tmp_path.glob(".snap.partial-*/_work")):
+        time.sleep(0.01)
     assert list(tmp_path.glob(".snap.partial-*")), "the build never started staging"
+    assert proc.poll() is None, "the build finished before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not out.exists()
@@ -285,7 +286,7 @@ def test_sigterm_cleans_up_staging(tmp_path: Path) -> None:
     from consentgate.synth import generate
 
     source = tmp_path / "net"
-    generate(source, members=3000, seed=4)
+    generate(source, members=5000, seed=4)
     out = tmp_path / "snap"
     env = dict(os.environ, CONSENTGATE_PSEUDONYM_KEY="33" * 32)
     proc = subprocess.Popen(
@@ -309,8 +310,9 @@ def test_sigterm_cleans_up_staging(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
     )
     deadline = time.time() + 60
-    while time.time() < deadline and not list(tmp_path.glob(".snap.partial-*/data")):
-        time.sleep(0.02)
+    while time.time() < deadline and not list(tmp_path.glob(".snap.partial-*/_work")):
+        time.sleep(0.01)
+    assert proc.poll() is None, "the build finished before it could be stopped"
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=60)
     assert proc.returncode != 0

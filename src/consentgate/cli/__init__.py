@@ -9,6 +9,9 @@ from consentgate.cli import policy_cmd
 from consentgate.cli.demo_cmd import app as demo_app
 from consentgate.cli.explain_cmd import explain
 from consentgate.cli.snapshot_cmd import build, verify
+from consentgate.ledger.cli import app as ledger_app
+from consentgate.service.cli import app as service_app
+from consentgate.service.cli import serve
 
 app = typer.Typer(
     name="consentgate",
@@ -22,6 +25,9 @@ app.add_typer(demo_app, name="demo")
 app.command()(explain)
 app.command()(build)
 app.command()(verify)
+app.add_typer(ledger_app, name="ledger", help="The consent ledger: init, verify, export, import, show.")
+app.command()(serve)
+app.add_typer(service_app, name="service", help="The settings service: serve, token.")
 
 
 def _version(value: bool) -> None:

@@ -17,8 +17,14 @@ app = typer.Typer(
 
 DEMO_AS_OF = "2026-01-15T00:00:00Z"
 # One member of each case the demo explains, in this order.
-DEMO_CASES = ("used", "opted_out", "minor_age", "minor_secondary_school", "region_not_started",
-              "region_unknown")
+DEMO_CASES = (
+    "used",
+    "opted_out",
+    "minor_age",
+    "minor_secondary_school",
+    "region_not_started",
+    "region_unknown",
+)
 
 
 @app.command()

@@ -89,7 +89,8 @@ def verify(
     snapshot: Annotated[Path, typer.Argument(help="The snapshot folder.")],
     source: Annotated[Path, typer.Option(help="The source the snapshot was built from.")],
     consent: Annotated[
-        Path | None, typer.Option(help="The consent source used by the build, if not SOURCE.")
+        str | None,
+        typer.Option(help="The consent the build used, if not SOURCE: a path or a ledger URL."),
     ] = None,
     policy: Annotated[
         str | None,

@@ -20,11 +20,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from consentgate import __version__
-from consentgate.contract.source import ContractError, Source, open_source
+from consentgate.contract.source import ContractError, open_source
 from consentgate.engine.backends import ENGINES, Engine, bind_inputs, connect
 from consentgate.engine.plan import member_decisions, record_decisions
 from consentgate.engine.transforms import pseudonym, record_uid, redact_udf
 from consentgate.policy.model import Policy
+from consentgate.snapshot.consent import open_consent
 from consentgate.snapshot.keys import key_id, load_key
 from consentgate.snapshot.manifest import file_entry, snapshot_id, write_json
 from consentgate.snapshot.publish import publish, staging
@@ -58,28 +59,6 @@ class BuildResult:
     stages: dict[str, float] = field(default_factory=dict)
 
 
-def _is_url(text: str) -> bool:
-    return "://" in text
-
-
-def _consent_source(consent: str | None, staging_dir: Path) -> tuple[Source | None, dict]:
-    """The consent source and how the manifest names it."""
-    if consent is None:
-        return None, {"kind": "source", "table": "preference_events"}
-    if _is_url(consent):
-        from consentgate.ledger import head_hash, read_events
-
-        folder = staging_dir / "_consent"
-        folder.mkdir()
-        pq.write_table(read_events(consent, None), folder / "preference_events.parquet")
-        return open_source(folder, tables=["preference_events"]), {
-            "kind": "ledger",
-            "head_hash": head_hash(consent),
-        }
-    src = open_source(consent, tables=["preference_events"])
-    return src, {"kind": "source", "path": str(src.path), "fingerprints": src.fingerprints()}
-
-
 def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> BuildResult:
     say = progress or (lambda _msg: None)
     if opts.engine not in ENGINES:
@@ -100,7 +79,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
         return now
 
     with staging(out) as tmp:
-        consent_src, consent_info = _consent_source(opts.consent, tmp)
+        consent_src, consent_info = open_consent(opts.consent, opts.as_of, tmp / "_consent")
         engine = connect(opts.engine, tmp / "_work", opts.threads, opts.memory_limit)
         try:
             t0 = time.perf_counter()

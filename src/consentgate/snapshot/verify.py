@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from consentgate.contract.source import open_source
 from consentgate.eligibility.from_source import iter_records, reference_for
 from consentgate.engine.transforms import record_uid_py
 from consentgate.policy.model import Policy
+from consentgate.snapshot.consent import open_consent
 from consentgate.snapshot.manifest import sha256_file
 
 MAX_LISTED = 50
@@ -68,7 +70,7 @@ def verify_snapshot(
     snapshot: Path,
     source_path: Path,
     policy: Policy,
-    consent: Path | None = None,
+    consent: str | Path | None = None,
     key: bytes | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> VerifyResult:
@@ -95,8 +97,39 @@ def verify_snapshot(
 
     as_of = _parse_time(manifest["as_of"])
     source = open_source(source_path)
-    consent_src = open_source(consent, tables=["preference_events"]) if consent else None
+    consent_dir = Path(tempfile.mkdtemp(prefix="cg-verify-consent-"))
+    try:
+        consent_src, consent_info = open_consent(consent, as_of, consent_dir / "events")
+        built_with = manifest.get("inputs", {}).get("consent", {})
+        if (
+            consent_info.get("kind") == "ledger"
+            and built_with.get("head_hash") != consent_info["head_hash"]
+        ):
+            res.add(
+                "consent",
+                str(consent),
+                "the ledger's head as of T differs from the one the build recorded "
+                "(events effective before T were added or changed since)",
+            )
+        _verify_records(
+            Path(snapshot), source, consent_src, policy, as_of, key, res, say, consent_dir
+        )
+    finally:
+        shutil.rmtree(consent_dir, ignore_errors=True)
+    return res
 
+
+def _verify_records(
+    snapshot: Path,
+    source,
+    consent_src,
+    policy: Policy,
+    as_of: dt.datetime,
+    key: bytes | None,
+    res: VerifyResult,
+    say,
+    workdir: Path,
+) -> None:
     say("re-deciding every record with the reference evaluator")
     from consentgate.redaction import Redactor
 
@@ -106,20 +139,16 @@ def verify_snapshot(
     lineage_files = sorted((Path(snapshot) / "lineage").glob("*.parquet"))
     # The reference decisions go to a side file, so the comparison runs in DuckDB with flat
     # memory whatever the number of records.
-    expected = Path(snapshot).parent / f".{Path(snapshot).name}.verify-{os.getpid()}.parquet"
-    try:
-        _write_expected(ref, source, redactor, expected, res)
-        con = duckdb.connect()
-        _compare(con, expected, lineage_files, data_files, res)
-    finally:
-        expected.unlink(missing_ok=True)
+    expected = workdir / "expected.parquet"
+    _write_expected(ref, source, redactor, expected, res)
+    con = duckdb.connect()
+    _compare(con, expected, lineage_files, data_files, res)
 
     say("checking data against lineage")
     _check_alignment(con, data_files, lineage_files, policy, key, res)
 
     say("scanning texts for unredacted personal data")
     _scan_texts(data_files, policy, res)
-    return res
 
 
 EXPECTED_SCHEMA = pa.schema(

@@ -1,0 +1,172 @@
+"""`consentgate ledger …`: create, check, export, import and inspect the consent ledger.
+
+Only typer is imported up front: the ledger's own dependencies (SQLAlchemy, Alembic) come
+with the ``service`` extra, and a missing one is reported as such, not as a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+app = typer.Typer(
+    help="The consent ledger: append-only, hash-chained preference events.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    str,
+    typer.Option("--db", help="SQLite file path, or a URL (sqlite:///…, postgresql://…)."),
+]
+PolicyOption = Annotated[
+    str, typer.Option("--policy", help="Shipped policy name or policy file.")
+]
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def _clear_errors() -> Iterator[None]:
+    """User errors become one line on stderr and exit code 2."""
+    try:
+        from consentgate.contract.source import ContractError
+        from consentgate.ledger.errors import LedgerError
+        from consentgate.policy.loader import PolicyError
+    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
+        _fail(f"the ledger needs {exc.name}: pip install 'consentgate[service]'")
+    try:
+        yield
+    except (LedgerError, ContractError, PolicyError, FileNotFoundError) as exc:
+        _fail(str(exc))
+
+
+def _as_of(text: str):  # type: ignore[no-untyped-def]
+    from consentgate.cli.common import UsageError, parse_as_of
+
+    try:
+        return parse_as_of(text)
+    except UsageError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def init(db: DbOption) -> None:
+    """Create the ledger (or upgrade it to this version's schema). Safe to run twice."""
+    with _clear_errors():
+        from consentgate.ledger import init_ledger
+        from consentgate.ledger.db import normalise_url, redact_url
+
+        init_ledger(db)
+        typer.echo(f"ledger ready: {redact_url(normalise_url(db))}")
+
+
+@app.command()
+def verify(
+    db: DbOption,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Check the hash chain; exit 1 and say where if an event was changed, removed,
+    inserted or moved."""
+    with _clear_errors():
+        from consentgate.ledger import verify as run_verify
+
+        report = run_verify(db)
+    if as_json:
+        typer.echo(json.dumps({
+            "ok": report.ok,
+            "events": report.events,
+            "head_seq": report.head_seq,
+            "head_hash": report.head_hash,
+            "problems": [p.__dict__ for p in report.problems],
+            "truncated": report.truncated,
+        }, indent=2))
+    elif report.ok:
+        typer.echo(f"ok: {report.events} events, chain intact, head #{report.head_seq} "
+                   f"{report.head_hash}")
+    else:
+        typer.echo(f"TAMPERED: {len(report.problems)} problem(s) in {report.events} events",
+                   err=True)
+        for problem in report.problems:
+            typer.echo(f"  - {problem.message}", err=True)
+        if report.truncated:
+            typer.echo("  … more problems not shown", err=True)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    db: DbOption,
+    as_of: Annotated[str, typer.Option("--as-of", help="Events effective at or before this "
+                                       "instant (ISO 8601; naive means UTC).")],
+    out: Annotated[Path, typer.Option("--out", help="Parquet file to write.")],
+) -> None:
+    """Write the events up to --as-of in the preference_events contract (Parquet), with the
+    ledger head hash in the file's metadata."""
+    instant = _as_of(as_of)
+    with _clear_errors():
+        from consentgate.ledger.exchange import export_parquet
+        from consentgate.ledger.store import Ledger
+
+        with Ledger(db) as ledger:
+            result = export_parquet(ledger, instant, out)
+    typer.echo(f"{result.rows} events to {result.path}")
+    typer.echo(f"head #{result.head_seq} {result.head_hash}")
+
+
+@app.command("import")
+def import_(
+    db: DbOption,
+    file: Annotated[Path, typer.Argument(help="preference_events Parquet file, or a source "
+                                         "folder / DuckDB file holding that table.")],
+    policy: PolicyOption = "linkedin-2025",
+) -> None:
+    """Import preference events (all or nothing; events already present are skipped)."""
+    with _clear_errors():
+        from consentgate.ledger.exchange import import_file
+        from consentgate.ledger.store import Ledger
+        from consentgate.policy import load_policy
+
+        rules = load_policy(policy)
+        with Ledger(db) as ledger:
+            result = import_file(ledger, file, rules)
+            head = ledger.head()
+    typer.echo(f"{len(result.added)} events added, {result.skipped} already in the ledger")
+    typer.echo(f"head #{head.seq} {head.hash}")
+
+
+@app.command()
+def show(
+    db: DbOption,
+    member: Annotated[str, typer.Option("--member", help="Member id.")],
+    policy: PolicyOption = "linkedin-2025",
+) -> None:
+    """A member's current setting and every change, with receipt ids."""
+    with _clear_errors():
+        from consentgate.ledger.chain import format_time
+        from consentgate.ledger.store import Ledger
+        from consentgate.policy import load_policy
+
+        rules = load_policy(policy)
+        key = rules.setting.key
+        with Ledger(db) as ledger:
+            state = ledger.state(member, key, rules.setting.default)
+            history = ledger.history(member)
+    value = {True: "on", False: "off", None: "conflicting events (treated as off)"}[state.value]
+    origin = " (default)" if state.from_default else ""
+    typer.echo(f"{key}: {value}{origin}")
+    if not history:
+        typer.echo("no events")
+    for e in history:
+        typer.echo(f"#{e.seq}  {format_time(e.effective_at)}  {e.setting}="
+                   f"{'on' if e.value else 'off'}  source={e.source}  receipt={e.receipt_id}")

@@ -1,0 +1,102 @@
+"""Database URLs and engines: SQLite by default, PostgreSQL supported.
+
+The hash chain needs appends to be serialised. On SQLite a write transaction starts with
+``BEGIN IMMEDIATE`` (it takes the database's write lock before reading the chain head); on
+PostgreSQL the append locks the single ``ledger_head`` row with ``SELECT ... FOR UPDATE``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError
+
+from consentgate.ledger.errors import LedgerError
+
+# Execution option that marks a connection as one that will append to the chain.
+WRITE_OPTION = "consentgate_ledger_write"
+
+
+def normalise_url(db: str | Path) -> str:
+    """A SQLAlchemy URL from what a user types: a URL, or a path to a SQLite file.
+
+    ``postgresql://`` and ``postgres://`` use the psycopg 3 driver, the one we ship."""
+    text = str(db).strip()
+    if not text:
+        raise LedgerError("--db is empty: give a SQLite file path or a database URL")
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser()}"
+    for prefix in ("postgresql://", "postgres://"):
+        if text.startswith(prefix):
+            return "postgresql+psycopg://" + text[len(prefix) :]
+    return text
+
+
+def redact_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparsable URL>"
+
+
+def make_engine(db: str | Path) -> Engine:
+    url = normalise_url(db)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise LedgerError(f"not a database URL: {db!s}") from exc
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(url, parsed.database)
+    if backend == "postgresql":
+        try:
+            # As many connections as the service has worker threads (anyio's default 40).
+            return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
+        except ModuleNotFoundError as exc:
+            raise LedgerError(
+                f"PostgreSQL driver missing ({exc.name}): pip install 'psycopg[binary]'"
+            ) from exc
+    raise LedgerError(
+        f"unsupported database {backend!r}: use a SQLite file or a postgresql:// URL"
+    )
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    if database in (None, "", ":memory:"):
+        raise LedgerError("the ledger needs a SQLite file, not an in-memory database")
+    folder = Path(database).expanduser().parent
+    if not folder.is_dir():
+        raise LedgerError(f"{folder}: no such folder for the SQLite ledger")
+    engine = create_engine(
+        url,
+        connect_args={"timeout": 60, "check_same_thread": False},
+        pool_size=8,
+        max_overflow=32,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin, so that a
+        # write can begin with BEGIN IMMEDIATE (SQLAlchemy's documented recipe).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        # WAL: readers never wait for the writer, and the writer never waits for readers.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get(WRITE_OPTION):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"

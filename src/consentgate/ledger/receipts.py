@@ -1,0 +1,189 @@
+"""Receipts: what a member can download for each change of their setting.
+
+The main form follows the field list of ISO/IEC TS 27560:2023 as the W3C DPVCG guide gives
+it (header, processing, PII, party, event). The LinkedIn-style switch works on legitimate
+interests, so an event is an opt-in or an opt-out (an objection), not consent given or
+withdrawn. A Kantara Consent Receipt v1.1 view of the same event is offered for tools that
+read that older format. Both are built from the event and the policy alone, so the same
+receipt comes back every time it is asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from consentgate.ledger.chain import CHAIN_FORMAT, StoredEvent, format_time
+from consentgate.policy.model import Policy
+
+SCHEMA_VERSION = "ISO/IEC TS 27560:2023"
+RECEIPT_FORMAT = "consentgate-receipt-1"
+KANTARA_VERSION = "KI-CR-v1.1.0"
+PURPOSE = "Train, fine-tune, evaluate and improve content-generating AI models"
+
+
+@dataclass(frozen=True)
+class Controller:
+    """The PII controller named on receipts (the platform operator)."""
+
+    name: str = "Platform operator"
+    url: str | None = None
+    contact: str | None = None
+    address: str | None = None
+
+
+def _state(value: bool) -> tuple[str, str]:
+    return ("opt_in", "opted_in") if value else ("opt_out", "opted_out")
+
+
+def _setting_name(policy: Policy, language: str | None) -> str:
+    names = policy.setting.name
+    return names.get((language or "en").split("-")[0], names["en"])
+
+
+def _path(policy: Policy, language: str | None) -> str:
+    paths = policy.setting.path
+    return " → ".join(paths.get((language or "en").split("-")[0], paths["en"]))
+
+
+def _pii(policy: Policy) -> list[dict[str, Any]]:
+    return [
+        {"pii_type": rule.category, "attribute_id": kind, "sensitive": False}
+        for kind, rule in sorted(policy.kinds.items())
+        if rule.used
+    ]
+
+
+def _withdrawal(policy: Policy, event: StoredEvent) -> str:
+    how = (
+        f"Settings: {_path(policy, event.language)}, switch "
+        f"\"{policy.setting.toggle['en']}\" (on or off at any time); "
+        f"API: PUT /api/v1/me/settings/{event.setting} with {{\"value\": false}}"
+    )
+    if policy.policy.objection_url:
+        how += f"; other processing: Data Processing Objection form {policy.policy.objection_url}"
+    return how
+
+
+def _jurisdiction(policy: Policy, event: StoredEvent) -> str | None:
+    if event.jurisdiction is None:
+        return None
+    region = policy.region_for(event.jurisdiction)
+    return f"{event.jurisdiction} ({region.name})" if region is not None else event.jurisdiction
+
+
+def receipt_27560(
+    event: StoredEvent, policy: Policy, controller: Controller | None = None
+) -> dict[str, Any]:
+    """The receipt of one event, shaped after ISO/IEC TS 27560."""
+    controller = controller or Controller(url=policy.policy.notice_url)
+    event_type, event_state = _state(event.value)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "record_id": event.receipt_id,
+        "pii_principal_id": event.member_id,
+        "receipt": {
+            "receipt_id": event.receipt_id,
+            "schema_version": SCHEMA_VERSION,
+            "format": RECEIPT_FORMAT,
+        },
+        "notice": {
+            "privacy_notice": policy.policy.notice_url,
+            "notice_version": event.notice_version,
+            "language": event.language,
+        },
+        "processing": [
+            {
+                "purposes": [
+                    {
+                        "purpose": PURPOSE,
+                        "purpose_type": policy.policy.data_use,
+                        "lawful_basis": policy.policy.legal_basis,
+                        "setting": event.setting,
+                        "setting_name": _setting_name(policy, event.language),
+                    }
+                ],
+                "pii_information": _pii(policy),
+                "pii_controllers": [
+                    {
+                        "id": "controller",
+                        "name": controller.name,
+                        "url": controller.url,
+                        "contact": controller.contact,
+                        "address": controller.address,
+                        "type": "controller",
+                    }
+                ],
+                "jurisdiction": _jurisdiction(policy, event),
+                "collection_method": event.source,
+                "processing_method": "automated",
+                "withdrawal_method": _withdrawal(policy, event),
+                "retroactive": policy.setting.retroactive,
+                "policy": {"id": event.policy_id, "version": event.policy_version},
+            }
+        ],
+        "event": [
+            {
+                "event_time": format_time(event.effective_at),
+                "recorded_time": format_time(event.recorded_at),
+                "validity_duration": "until the member changes the setting",
+                "entity_id": event.member_id,
+                "event_type": event_type,
+                "event_state": event_state,
+                "method": event.source,
+            }
+        ],
+        "ledger": {
+            "format": CHAIN_FORMAT,
+            "seq": event.seq,
+            "hash": event.hash,
+            "prev_hash": event.prev_hash,
+        },
+    }
+
+
+def receipt_kantara(
+    event: StoredEvent, policy: Policy, controller: Controller | None = None
+) -> dict[str, Any]:
+    """The same event as a Kantara Consent Receipt v1.1 (keys as in that specification)."""
+    controller = controller or Controller(url=policy.policy.notice_url)
+    event_type, event_state = _state(event.value)
+    return {
+        "version": KANTARA_VERSION,
+        "jurisdiction": _jurisdiction(policy, event) or "",
+        "consentTimestamp": int(event.effective_at.timestamp()),
+        "collectionMethod": event.source,
+        "consentReceiptID": event.receipt_id,
+        "language": event.language or "en",
+        "piiPrincipalId": event.member_id,
+        "piiControllers": [
+            {
+                "piiController": controller.name,
+                "onBehalf": False,
+                "contact": controller.contact or "",
+                "address": controller.address or "",
+                "piiControllerUrl": controller.url or "",
+            }
+        ],
+        "policyUrl": policy.policy.notice_url or "",
+        "services": [
+            {
+                "service": _setting_name(policy, event.language),
+                "purposes": [
+                    {
+                        "purpose": PURPOSE,
+                        "purposeCategory": [policy.policy.data_use],
+                        "consentType": "EXPLICIT",
+                        "piiCategory": sorted({p["pii_type"] for p in _pii(policy)}),
+                        "primaryPurpose": True,
+                        "termination": _withdrawal(policy, event),
+                        "thirdPartyDisclosure": False,
+                    }
+                ],
+            }
+        ],
+        "sensitive": False,
+        "spiCat": [],
+        "x-consentgate": {"value": event.value, "event_type": event_type,
+                          "event_state": event_state, "seq": event.seq, "hash": event.hash},
+    }

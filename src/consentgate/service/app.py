@@ -1,0 +1,128 @@
+"""The FastAPI application: pages, JSON API, middleware and error handling."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from consentgate import __version__
+from consentgate.ledger.errors import EventRejected, LedgerError
+from consentgate.ledger.store import Ledger
+from consentgate.service.api import build_api
+from consentgate.service.config import ServiceConfig
+from consentgate.service.core import SettingsService
+from consentgate.service.i18n import negotiate, pick_language, translations
+from consentgate.service.middleware import AccessLogAndErrors, BodyLimit, SecurityHeaders
+from consentgate.service.pages import SignInFirst, build_pages, environment
+
+DESCRIPTION = """
+The member's **Data for Generative AI Improvement** setting, for the platform's apps and
+administrators. Every change is appended to a hash-chained ledger and yields a receipt shaped
+after ISO/IEC TS 27560.
+
+**Members** (`memberToken`): `Authorization: Bearer <JWT>`, an HS256 JWT signed by the
+platform with the shared secret, claims `sub` (member id), `iss`, `aud`, `iat`, `exp` (at
+most 24 h after `iat`), optional `lang` (`en`/`fr`). A member only ever reads or changes
+their own setting: the member id comes from the token alone.
+
+**Administrators** (`adminKey`): header `X-Admin-Key` for bulk import and export.
+
+Malformed input gets a 4xx with a `detail` saying what is wrong.
+"""
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def create_app(config: ServiceConfig, ledger: Ledger | None = None) -> FastAPI:
+    service = SettingsService(config, ledger)
+    app = FastAPI(
+        title="consentgate settings service",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=[
+            {"name": "member", "description": "A member's own setting (member token)"},
+            {"name": "admin", "description": "Bulk import and export (admin key)"},
+        ],
+    )
+    app.state.service = service
+    app.include_router(build_api(service))
+    app.include_router(build_pages(service))
+    app.mount("/static", StaticFiles(directory=str(resources.files("consentgate.service") /
+                                                 "static")), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    def error_page(request: Request, status: int, message: str) -> Response:
+        lang = pick_language(request.session.get("lang") if "session" in request.scope else None,
+                             negotiate(request.headers.get("accept-language")))
+        _ = translations(lang).gettext
+        html = environment(lang).get_template("error.html").render(
+            lang=lang, languages=[], member_id=None, csrf="", path=["", "", "", ""],
+            sidebar=False, section="", title=_("Something is wrong"),
+            heading=_("Something is wrong"), message=message,
+            policy_id=config.policy.policy.id, policy_version=config.policy.policy.version,
+            notice_version=config.policy.policy.notice_version, demo=config.demo,
+        )
+        return Response(html, status_code=status, media_type="text/html")
+
+    @app.exception_handler(SignInFirst)
+    async def sign_in_first(request: Request, exc: SignInFirst) -> Response:
+        return RedirectResponse("/", 303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _wants_html(request):
+            return error_page(request, exc.status_code, str(exc.detail))
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_html(request):
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
+            )
+            return error_page(request, 422, problems)
+        return await request_validation_exception_handler(request, exc)
+
+    @app.exception_handler(EventRejected)
+    async def rejected(request: Request, exc: EventRejected) -> Response:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(OperationalError)
+    async def busy(request: Request, exc: OperationalError) -> Response:
+        # The database is locked or unreachable: say so and let the client retry.
+        return JSONResponse({"detail": "ledger busy or unavailable, retry"}, status_code=503,
+                            headers={"Retry-After": "1"})
+
+    @app.exception_handler(LedgerError)
+    async def ledger_error(request: Request, exc: LedgerError) -> Response:
+        return JSONResponse({"detail": "ledger unavailable"}, status_code=503)
+
+    # Outermost last: security headers on everything, the access log sees every answer.
+    app.add_middleware(SessionMiddleware, secret_key=config.session_secret,
+                       session_cookie="cg_session", max_age=config.session_max_age_s,
+                       same_site="lax", https_only=config.secure_cookies)
+    app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
+    app.add_middleware(AccessLogAndErrors)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,95 @@
+"""`consentgate serve`: the settings page and JSON API, on uvicorn.
+
+``serve`` is a plain function the main command line can register as a command; ``app`` holds
+it together with ``token`` (mint a member token, as the platform would) for use on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+app = typer.Typer(help="The member settings service.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def _load(db: str, policy: str, source: Path | None, demo: bool):  # type: ignore[no-untyped-def]
+    try:
+        from consentgate.contract.source import ContractError
+        from consentgate.ledger import init_ledger
+        from consentgate.ledger.errors import LedgerError
+        from consentgate.policy import PolicyError, load_policy
+        from consentgate.service.config import ConfigError, ServiceConfig
+    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
+        _fail(f"the service needs {exc.name}: pip install 'consentgate[service]'")
+    try:
+        rules = load_policy(policy)
+        config = ServiceConfig.from_env(db, rules, source, demo)
+        init_ledger(db)  # create or upgrade: idempotent
+        if source is not None:
+            from consentgate.contract.source import open_source
+
+            open_source(source, tables=("members", "education"))
+    except (ConfigError, LedgerError, PolicyError, ContractError) as exc:
+        _fail(str(exc))
+    return config
+
+
+@app.command()
+def serve(
+    db: Annotated[str, typer.Option("--db", help="Ledger: SQLite file or database URL.")],
+    source: Annotated[Path | None, typer.Option(
+        "--source", help="Platform data (folder or DuckDB file): member country, language, "
+        "and who is a minor.")] = None,
+    policy: Annotated[str, typer.Option("--policy", help="Shipped policy name or file.")]
+    = "linkedin-2025",
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="Offer a demo sign-in (any member id, "
+                                       "no platform token); never in production.")] = False,
+) -> None:
+    """Serve the settings page and the JSON API (secrets from CONSENTGATE_* variables)."""
+    import uvicorn
+
+    from consentgate.service.app import create_app
+
+    config = _load(db, policy, source, demo)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # SQL statements carry member ids in their parameters: never let them reach the log.
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    if demo:
+        typer.echo(f"demo mode: sign in at http://{host}:{port}/demo", err=True)
+        typer.echo(f"demo admin key (X-Admin-Key): {config.admin_key}", err=True)
+    # access_log off: uvicorn's access log prints paths and query strings; ours does not.
+    uvicorn.run(create_app(config), host=host, port=port, access_log=False,
+                log_level="info", server_header=False)
+
+
+@app.command()
+def token(
+    member: Annotated[str, typer.Option("--member", help="Member id (the token's sub).")],
+    minutes: Annotated[int, typer.Option(help="Lifetime in minutes (at most 1440).",
+                                         min=1, max=1440)] = 5,
+    lang: Annotated[str | None, typer.Option(help="en or fr")] = None,
+) -> None:
+    """Print a member token signed with CONSENTGATE_TOKEN_SECRET, as the platform makes them
+    (for trying the API with curl)."""
+    from consentgate.policy import load_policy
+    from consentgate.service.auth import mint_member_token
+    from consentgate.service.config import ConfigError, ServiceConfig
+
+    try:
+        config = ServiceConfig.from_env("unused", load_policy())
+    except ConfigError as exc:
+        _fail(str(exc))
+    typer.echo(mint_member_token(config, member, dt.timedelta(minutes=minutes), lang))

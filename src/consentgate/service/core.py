@@ -1,0 +1,82 @@
+"""What the pages and the JSON API share: a member's view of their setting, a change, a
+receipt. Every function takes the member id from the caller's verified identity."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from consentgate.eligibility.reference import PreferenceEvent
+from consentgate.ledger.chain import StoredEvent
+from consentgate.ledger.receipts import receipt_27560, receipt_kantara
+from consentgate.ledger.store import Ledger, NewEvent, SettingState, derive_state
+from consentgate.service.config import ServiceConfig
+from consentgate.service.members import MemberDirectory, MemberProfile
+
+ReceiptFormat = Literal["iso27560", "kantara"]
+
+
+@dataclass(frozen=True)
+class SettingView:
+    member_id: str
+    state: SettingState
+    profile: MemberProfile
+    history: list[StoredEvent]  # newest first
+
+
+class SettingsService:
+    def __init__(self, config: ServiceConfig, ledger: Ledger | None = None) -> None:
+        self.config = config
+        self.policy = config.policy
+        self.key = config.policy.setting.key
+        self.ledger = ledger if ledger is not None else Ledger(config.db, clock=config.clock)
+        self.directory = MemberDirectory(config.policy, config.source)
+
+    def close(self) -> None:
+        self.ledger.close()
+
+    def view(self, member_id: str) -> SettingView:
+        now = self.config.clock()
+        history = self.ledger.history(member_id, self.key)
+        events = [
+            PreferenceEvent(e.member_id, e.setting, e.value, e.effective_at, e.source)
+            for e in history
+        ]
+        profile = self.directory.profile(member_id, events, now)
+        state = derive_state(history, self.key, self.directory.default_for(profile))
+        return SettingView(member_id, state, profile, history)
+
+    def change(
+        self, member_id: str, value: bool, source: str, language: str | None
+    ) -> tuple[StoredEvent, SettingState, MemberProfile]:
+        """Record a change; returns the event and the state it creates (a live change is
+        always the member's latest event, so the state is the event's value)."""
+        profile = self.directory.profile(member_id, [], self.config.clock())
+        event = self.ledger.record_change(
+            NewEvent(
+                member_id=member_id,
+                setting=self.key,
+                value=value,
+                source=source,
+                policy_id=self.policy.policy.id,
+                policy_version=self.policy.policy.version,
+                notice_version=self.policy.policy.notice_version,
+                language=language,
+                jurisdiction=profile.country,
+            )
+        )
+        return event, SettingState(self.key, event.value, False, event), profile
+
+    def own_event(self, member_id: str, receipt_id: str) -> StoredEvent | None:
+        """The event behind a receipt, only if it is the member's own (None otherwise, so
+        that another member's receipt looks exactly like one that does not exist)."""
+        event = self.ledger.find(receipt_id)
+        return event if event is not None and event.member_id == member_id else None
+
+    def receipt(self, event: StoredEvent, fmt: ReceiptFormat = "iso27560") -> dict[str, Any]:
+        build = receipt_kantara if fmt == "kantara" else receipt_27560
+        return build(event, self.policy, self.config.controller)
+
+    def now(self) -> dt.datetime:
+        return self.config.clock()

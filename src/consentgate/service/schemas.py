@@ -1,0 +1,173 @@
+"""The JSON API's request and response bodies (they make the OpenAPI schema).
+
+Inputs are strict: unknown fields, strings for booleans, control characters, text that is not
+valid Unicode and instants outside 1970–2999 are refused with 422, before the ledger sees them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+
+from consentgate.ledger.chain import StoredEvent
+
+EARLIEST = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2999, 12, 31, tzinfo=dt.UTC)
+
+
+def _unicode(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError("not valid Unicode text") from exc
+    return value
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """Naive means UTC, as in the data contract; offsets are converted."""
+    try:
+        value = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    except (OverflowError, ValueError) as exc:
+        raise ValueError("instant out of range") from exc
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError("instant must be between 1970 and 2999")
+    return value
+
+
+MemberId = Annotated[
+    str,
+    Field(min_length=1, max_length=128, pattern=r"^[^\x00-\x1f\x7f]+$",
+          description="The platform's member id."),
+    AfterValidator(_unicode),
+]
+SettingKey = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+SourceName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$",
+                                  description="Where the event came from: web, api, import, "
+                                  "objection_form, gpc, …")]
+UtcInstant = Annotated[dt.datetime, AfterValidator(_utc)]
+Language = Literal["en", "fr"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChangeIn(_Strict):
+    """A member's change of their own setting; it takes effect when recorded."""
+
+    value: StrictBool = Field(description="true: on (data may be used); false: off")
+    language: Language | None = Field(None, description="Language the member saw the setting in")
+    source: Literal["api", "mobile", "web"] = Field("api", description="The app making the change")
+
+
+class EventOut(BaseModel):
+    seq: int
+    receipt_id: str
+    setting: str
+    value: bool
+    effective_at: dt.datetime
+    recorded_at: dt.datetime
+    source: str
+    language: str | None
+    policy_id: str
+    policy_version: str
+    notice_version: str | None
+
+    @classmethod
+    def of(cls, e: StoredEvent) -> EventOut:
+        return cls(
+            seq=e.seq, receipt_id=e.receipt_id, setting=e.setting, value=e.value,
+            effective_at=e.effective_at, recorded_at=e.recorded_at, source=e.source,
+            language=e.language, policy_id=e.policy_id, policy_version=e.policy_version,
+            notice_version=e.notice_version,
+        )
+
+
+class SettingOut(BaseModel):
+    setting: str
+    name: str = Field(description="The setting's name in the requested language")
+    toggle: str = Field(description="The switch's label in the requested language")
+    value: bool | None = Field(description="On or off now; null if records conflict "
+                               "(then the data is not used)")
+    is_default: bool = Field(description="No change recorded: the policy's default applies")
+    effective_since: dt.datetime | None
+    last_receipt_id: str | None
+    never_used: bool = Field(description="The member's data is never used whatever the "
+                             "setting says (the policy treats them as a minor)")
+    never_used_reason: str | None = Field(description="minor_age or minor_secondary_school")
+    retroactive: bool = Field(description="false: turning it off works from then on; "
+                              "training already done stays")
+    language: Language
+
+
+class ChangeOut(BaseModel):
+    state: SettingOut
+    event: EventOut
+    receipt_url: str
+
+
+class HistoryOut(BaseModel):
+    setting: str
+    events: list[EventOut] = Field(description="Newest first")
+
+
+class ImportEventIn(_Strict):
+    member_id: MemberId
+    setting: SettingKey
+    value: StrictBool
+    effective_at: UtcInstant = Field(description="UTC (naive is read as UTC); not in the future")
+    source: SourceName = "import"
+
+
+class ImportIn(_Strict):
+    events: list[ImportEventIn] = Field(max_length=50_000)
+
+
+class ImportOut(BaseModel):
+    added: int
+    skipped: int = Field(description="Events the ledger already held")
+    head_seq: int
+    head_hash: str
+
+
+class ContractEvent(BaseModel):
+    member_id: str
+    setting: str
+    value: bool
+    effective_at: dt.datetime
+    source: str
+
+
+class ExportOut(BaseModel):
+    as_of: dt.datetime
+    head_seq: int
+    head_hash: str
+    events: list[ContractEvent]
+
+
+class ProblemOut(BaseModel):
+    seq: int | None
+    receipt_id: str | None
+    kind: str
+    message: str
+
+
+class VerifyOut(BaseModel):
+    ok: bool
+    events: int
+    head_seq: int
+    head_hash: str
+    problems: list[ProblemOut]
+
+
+class ErrorOut(BaseModel):
+    detail: Any
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "No token, or a token that is forged, expired or "
+          "for another audience"},
+    413: {"model": ErrorOut, "description": "Body too large"},
+}

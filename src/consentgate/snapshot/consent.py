@@ -1,0 +1,40 @@
+"""Where consent comes from: the source's own preference_events, another source, or the
+consent ledger (a database URL), whose hash chain is verified before it is read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from consentgate.contract.source import ContractError, Source, open_source
+
+
+def is_url(text: str) -> bool:
+    return "://" in text
+
+
+def open_consent(
+    consent: str | Path | None, as_of: dt.datetime, folder: Path
+) -> tuple[Source | None, dict]:
+    """The consent source and how the manifest names it. A ledger (a database URL) is
+    verified first: a broken hash chain stops the build."""
+    if consent is None:
+        return None, {"kind": "source", "table": "preference_events"}
+    if is_url(str(consent)):
+        from consentgate.ledger import head_hash, read_events, verify
+
+        check = verify(consent)
+        if not check.ok:
+            problems = "; ".join(str(p) for p in check.problems[:5])
+            raise ContractError(f"consent ledger {consent} fails verification: {problems}")
+        folder.mkdir(parents=True)
+        pq.write_table(read_events(consent, as_of), folder / "preference_events.parquet")
+        return open_source(folder, tables=["preference_events"]), {
+            "kind": "ledger",
+            "events_verified": check.events,
+            "head_hash": head_hash(consent, as_of),
+        }
+    src = open_source(consent, tables=["preference_events"])
+    return src, {"kind": "source", "path": str(src.path), "fingerprints": src.fingerprints()}

@@ -325,8 +325,6 @@ def _scan_texts(files: list[Path], policy: Policy, res: VerifyResult) -> None:
     redactor = Redactor(classes=tuple(policy.redaction.classes))
     for batch in _iter_texts(files):
         uids = batch.column("record_uid").to_pylist()
-        for uid, text in zip(uids, batch.column("text").to_pylist(), strict=True):
-            if text is None:
-                continue
-            for finding in redactor.find(text):
+        for uid, findings in zip(uids, redactor.find_batch(batch.column("text")), strict=True):
+            for finding in findings:
                 res.add("unredacted", uid, f"{finding.cls} left in the text")

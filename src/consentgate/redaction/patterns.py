@@ -1,0 +1,462 @@
+"""Regular expressions: the candidate scan, salary amounts, cue words and the row gates.
+
+Everything here finds *candidates*: text shaped like a value of a class; ``validators``
+and ``scan`` decide whether a candidate really is one (checksums, number plans, cue words).
+The patterns are written for Python's ``re`` (fixed-width lookbehinds mark boundaries);
+only the ``GATE_RE2_*`` patterns are for RE2 (pyarrow's vectorised regex kernels).
+
+Performance: every alternative of :data:`SCAN` is anchored at a digit, ``+``, ``(`` or
+``<``, so the combined pattern starts with a character set and ``re`` skips the prose
+between anchors in C; an alternative is tried only at the first digit of a run, behind
+cheap shared guards. Emails are searched for only around an ``@``, salary amounts only
+around salary cue words.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Placeholders written in place of redacted values. Deterministic: one per class.
+PLACEHOLDERS: dict[str, str] = {
+    "email": "<EMAIL>",
+    "phone": "<PHONE>",
+    "iban": "<IBAN>",
+    "card": "<CARD>",
+    "national_id": "<NATIONAL_ID>",
+    "salary": "<SALARY>",
+}
+
+# Phone group separators.
+_PSEP = "[ \u00a0.\\-/]"
+# "§" stands for the anchor character in the "before" assertions of a branch (see _Branch).
+# A digit run may not start right after these (inside a bigger token, a time, ...) ...
+_NUM_LEFT = (r"(?<![\w+.,:/\-@]§)", r"(?<!\d[ \u00a0.\-/]§)")
+# ... nor end right before these: a word character, or a separator followed by a digit.
+_NUM_RIGHT = r"(?![\w]|[.,\-/ \u00a0\u202f]\d)"
+# Values with a checksum may be followed by a number ("card 4111 ... 1111 2021 was ..."):
+# only a word character or a separator glued to a digit ends them badly.
+_NUM_RIGHT_CHECKED = r"(?![\w]|[.,\-/]\d)"
+
+EMAIL = re.compile(
+    r"(?<![\w.+%\-])"
+    r"[\w+%\-]+(?:\.[\w+%\-]+)*"
+    r"@"
+    r"(?:[^\W_](?:[\w\-]*[^\W_])?\.)+"
+    r"[^\W\d_]{2,24}"
+    r"(?![\w\-])"
+)
+
+
+class _Branch:
+    """One alternative of the scan: ``before`` assertions, an anchor character class
+    ``first`` and the ``rest``. Every branch is anchored at a digit, ``+``, ``(`` or ``<``,
+    so the combined pattern starts with a character set and ``re`` skips the prose between
+    anchors in C. A value that starts before its anchor (the letters of an IBAN, a NINO or
+    a codice fiscale) is extended backwards by ``scan``.
+
+    ``before`` assertions use "§" for the anchor: in the standalone pattern (matched at the
+    anchor) "§" is dropped; in the combined pattern the anchor is already consumed, so "§"
+    becomes "." and a check that the consumed character is ``first`` is added.
+    """
+
+    __slots__ = ("before", "branch", "first", "name", "rest")
+
+    def __init__(self, name: str, branch: str, first: str, rest: str,
+                 before: tuple[str, ...] = ()) -> None:
+        self.name, self.branch, self.first, self.rest, self.before = (
+            name, branch, first, rest, before)
+
+    def standalone(self) -> str:
+        return "".join(b.replace("§", "") for b in self.before) + self.first + self.rest
+
+    def combined(self) -> str:
+        before = "".join(b.replace("§", ".") for b in self.before)
+        return f"(?P<{self.name}>(?<={self.first}){before}{self.rest})"
+
+
+# --- salary amounts -------------------------------------------------------------------
+_CUR_CODES = (
+    "CHF|EUR|USD|GBP|CAD|HKD|PLN|SEK|NOK|DKK|CZK|HUF|RON|BGN|ISK|AUD|JPY|INR"
+)
+_CUR_PRE = (
+    r"(?:(?<![A-Za-z])(?:US|CA|C|HK|AU|A|NZ|R)\$|\$|€|£|¥|₹"
+    r"|(?<![A-Za-z])(?:" + _CUR_CODES + r"|SFr\.?|Fr\.|zł)(?![A-Za-z]))"
+)
+_CUR_POST = (
+    r"(?:€|\$|£|zł"
+    r"|(?:" + _CUR_CODES + r"|zl|złotych|zlotych|złote|Kč|kr|Ft|lei|[eE]uros?|EUROS?"
+    r"|dollars?|pounds?|francs?|livres?|sterling|Fr\.?|TEUR|kEUR|KEUR)(?![^\W\d_]))"
+)
+# a number: 65,000 / 55 000 / 72.000 / 120'000 / 49.99 / 65
+_NUM = (
+    r"(?:\d{1,3}(?:[,.'’ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?![\d])"
+    r"|\d+(?:[.,]\d{1,2})?(?![\d]))"
+)
+_MULT = r"(?:[ \u00a0]?(?:[kK]|Mio\.?|mln|tys\.?|mil)(?![^\W\d_]))"
+_AMT = _NUM + _MULT + "?"
+_AMT_K = _NUM + _MULT
+_RANGE = r"[ \u00a0]?(?:-|–|—|to|à|a|bis|tot|do)[ \u00a0]?"
+_AMT_CUR = (
+    r"(?:" + _CUR_PRE + r"[ \u00a0]?" + _AMT + r"(?:[ \u00a0]?" + _CUR_POST + r")?"
+    r"|" + _AMT + r"[ \u00a0]?" + _CUR_POST + r")"
+)
+_RANGE_TAIL = r"(?:" + _RANGE + _AMT_CUR + r"|" + _RANGE + _AMT + r")?"
+# A salary amount candidate (searched only near salary cue words, see scan.py).
+SALARY = re.compile(
+    r"(?:" + _CUR_PRE + r"[ \u00a0]?" + _AMT + r"(?:[ \u00a0]?" + _CUR_POST + r")?" + _RANGE_TAIL
+    + r"|(?<![\w.,])" + _NUM
+    + r"(?:" + _MULT + r"?[ \u00a0]?" + _CUR_POST + _RANGE_TAIL
+    + r"|" + _MULT + r"(?:" + _RANGE + _AMT_K + r")?"
+    + r"|" + _RANGE + _AMT_CUR + r"))"
+)
+# Parts of a salary amount, to compute its value.
+SALARY_NUMBER = re.compile(_NUM + r"(" + _MULT + r")?")
+
+# --- the scan: IBANs, cards, national ids, phone numbers ----------------------------------
+_IBAN = _Branch("iban", "iban", r"\d", r"\d(?:[ \u00a0]?[A-Z0-9]){10,32}",
+                (r"(?<=[A-Z]{2}§)", r"(?<![A-Za-z0-9][A-Z]{2}§)"))
+_NINO_REST = r"\d[ \u00a0]?\d{2}[ \u00a0]?\d{2}[ \u00a0]?[A-D](?![A-Za-z0-9])"
+_NINO = _Branch("nino", "nino", r"\d", _NINO_REST,
+                (r"(?<=[A-Z]{2}§)", r"(?<![A-Za-z0-9][A-Z]{2}§)"))
+_NINO_SP = _Branch("nino_sp", "nino", r"\d", _NINO_REST,
+                   (r"(?<=[A-Z]{2}[ \u00a0]§)", r"(?<![A-Za-z0-9][A-Z]{2}[ \u00a0]§)"))
+_CARD = _Branch("card", "card", r"\d",
+                r"(?:\d{3}(?:[ \u00a0\-]\d{4}){2,3}(?:[ \u00a0\-]\d{1,3})?"
+                r"|\d{3}[ \u00a0\-]\d{6}[ \u00a0\-]\d{4,5}"
+                r"|\d{12,18})" + _NUM_RIGHT_CHECKED,
+                _NUM_LEFT)
+# French NIR: sex, year, month, department (2A/2B: Corsica), commune, order, key
+_NIR = _Branch("nir", "nir", "[12]",
+               r"[ \u00a0.]?\d{2}[ \u00a0.]?\d{2}[ \u00a0.]?(?:\d{2}|2[ABab])"
+               r"[ \u00a0.]?\d{3}[ \u00a0.]?\d{3}[ \u00a0.]?\d{2}" + _NUM_RIGHT_CHECKED,
+               _NUM_LEFT)
+# US SSN: 123-45-6789, 123 45 6789
+_SSN = _Branch("ssn", "ssn", r"\d", r"(?:\d{2}-\d{2}-\d{4}|\d{2} \d{2} \d{4})" + _NUM_RIGHT_CHECKED,
+               _NUM_LEFT)
+# Formatted ids: Brazilian CPF 390.533.447-05, German IdNr 36 574 261 809, Dutch BSN
+# 1112.22.333
+_ID_FMT = _Branch("id_fmt", "id_fmt", r"\d",
+                  r"(?:\d{2}\.\d{3}\.\d{3}-\d{2}|\d [0-9]{3} \d{3} \d{3}|\d{3}\.\d{2}\.\d{3})"
+                  + _NUM_RIGHT_CHECKED, _NUM_LEFT)
+# Spanish DNI: eight digits and a check letter
+_DNI = _Branch("dni", "dni", r"\d", r"\d{7}[ \u00a0\-]?[A-Z](?![A-Za-z0-9])", _NUM_LEFT)
+# Nine or eleven digits (SSN, BSN, NIF; PESEL, IdNr, CPF): only near an id cue word
+_ID_COMPACT = _Branch("id_compact", "id_compact", r"\d", r"(?:\d{10}|\d{8})" + _NUM_RIGHT_CHECKED,
+                      _NUM_LEFT)
+# Italian codice fiscale, anchored at its first digit: RSSMRA|85T10A562S
+_CF = _Branch("cf", "cf", r"\d", r"\d[A-Z]\d{2}[A-Z]\d{3}[A-Z](?![A-Za-z0-9])",
+              (r"(?<=[A-Z]{6}§)", r"(?<![A-Za-z0-9][A-Z]{6}§)"))
+# international phone numbers: +CC or 00CC, groups with one separator between them,
+# "(0)" allowed after the country code (+49 (0)30 ...)
+_INTL_REST = (r"[1-9]\d{0,14}(?:[ \u00a0]?\(0\)[ \u00a0]?\d{1,12})?"
+              r"(?:" + _PSEP + r"\(?\d{1,12}\)?){0,7}" + _NUM_RIGHT)
+_PHONE_00 = _Branch("phone_00", "phone_intl", "0", "0" + _INTL_REST, _NUM_LEFT)
+_PHONE_PLUS = _Branch("phone_plus", "phone_intl", r"\+", _INTL_REST, (r"(?<![\w+]§)",))
+# national phone numbers: 1 415 555 0132, 06 12 34 56 78, 030/1234567, compact digits,
+# (415) 555-0132
+_PHONE_ONE = _Branch(
+    "phone_one", "phone_nat", "1",
+    r"[ \u00a0.\-](?:\(\d{3}\)[ \u00a0.\-]?|\d{3}[ \u00a0.\-])\d{3}[ \u00a0.\-]\d{4}" + _NUM_RIGHT,
+    _NUM_LEFT)
+_PHONE_NAT = _Branch("phone_nat", "phone_nat", r"\d",
+                     r"(?:\d{1,4}(?:" + _PSEP + r"\d{2,8}){1,5}|\d{7,11})" + _NUM_RIGHT,
+                     _NUM_LEFT)
+_PHONE_PAREN = _Branch(
+    "phone_paren", "phone_nat", r"\(",
+    r"\d{2,5}\)[ \u00a0.\-]?\d{2,8}(?:[ \u00a0.\-]\d{2,8}){0,4}" + _NUM_RIGHT, _NUM_LEFT)
+_PLACEHOLDER = _Branch("placeholder", "placeholder", "<",
+                       r"(?:EMAIL|PHONE|IBAN|CARD|NATIONAL_ID|SALARY)>")
+
+# The alternatives in priority order (at one anchor, the first that matches and validates
+# wins), grouped under cheap shared guards. Groups hold consecutive alternatives only, so
+# the order stays the priority order.
+_GROUPS: tuple[tuple[str, tuple[_Branch, ...]], ...] = (
+    ("(?<=<)", (_PLACEHOLDER,)),
+    # letters right before the digit: FR|76..., AB|12 34 56 C, AB |12 34 56 C
+    (r"(?<=[A-Z].)", (_IBAN, _NINO, _CF)),
+    (r"(?<=[A-Z][ \u00a0].)", (_NINO_SP,)),
+    # long digit clusters: at least five digits or separators follow the anchor
+    (r"(?<=\d)(?=[\d \u00a0.\-/()]{5})",
+     (_CARD, _NIR, _SSN, _ID_FMT, _DNI, _ID_COMPACT, _PHONE_00, _PHONE_ONE, _PHONE_NAT)),
+    (r"(?<=\()", (_PHONE_PAREN,)),
+    (r"(?<=\+)", (_PHONE_PLUS,)),
+)
+BRANCH_LIST: tuple[_Branch, ...] = tuple(
+    dict.fromkeys(b for _, group in _GROUPS for b in group)
+)
+ANCHOR = r"[\d+(<]"
+# No alternative starts at a character that follows a digit: one check for all of them.
+SCAN = re.compile(
+    ANCHOR + r"(?<!\d.)(?:"
+    + "|".join(
+        guard + "(?:" + "|".join(b.combined() for b in group) + ")"
+        for guard, group in _GROUPS
+    )
+    + ")"
+)
+SUB_BRANCH: dict[str, str] = {b.name: b.branch for b in BRANCH_LIST}
+
+# --- cue words ------------------------------------------------------------------------
+# A cue never matches inside a placeholder: "<PHONE>" is not the cue "phone".
+_CUE_L = r"(?<![\w<])"
+_CUE_R = r"(?![\w>])"
+
+
+SALARY_STRONG_WORDS = [
+    # en
+    r"salar(?:y|ies|ied)", r"wages?", r"compensation", r"remuneration", r"total comp",
+    r"base pay", r"pay ?rate", r"earn(?:s|ed|ing|ings)?", r"income", r"OTE",
+    # fr
+    r"salaires?", r"salariale?s?", r"rémunération", r"rémunérée?", r"gagn(?:e|es|ais|ait|er)",
+    r"fiche de paie", r"paie", r"prétentions?",
+    # de
+    r"\w*gehalt(?:s?(?:vorstellung|wunsch|spanne|band|erhöhung)|es|s)?",
+    r"\w*lohn(?:s|es)?", r"löhne", r"vergütung", r"verdien(?:e|t|en)",
+    r"einkommen",
+    # es / pt
+    r"sueldos?", r"salari(?:o|os|al|ales)", r"retribución", r"remuneración", r"gano",
+    r"cobr(?:o|a|ar)", r"salário", r"remuneração", r"ordenado", r"ganh(?:o|a|ar)",
+    r"pretensão",
+    # it
+    r"stipendi[o]?", r"retribuzione", r"RAL", r"guadagn(?:o|a)", r"compenso",
+    # nl
+    r"\w*salaris(?:wens|sen|indicatie|verhoging)?", r"loon", r"brutoloon", r"inkomen", r"verdien",
+    # pl
+    r"wynagrodzeni[ea]", r"pensj[ai]", r"zarobki", r"zarabiam", r"oczekiwania finansowe",
+    # nordic, others
+    r"\w*lön", r"løn", r"lønn", r"palkka", r"mzd[ay]", r"fizetés", r"salariu",
+]
+SALARY_WEAK_WORDS = [
+    r"per year", r"a year", r"per annum", r"p\.a\.?", r"pa", r"/ ?(?:year|yr|y)", r"yearly",
+    r"annual(?:ly)?", r"per month", r"a month", r"/ ?(?:month|mo)", r"monthly", r"gross",
+    r"net", r"pay", r"package",
+    r"brut(?:e|s)?", r"nets?", r"annuel(?:le)?", r"mensuel(?:le)?", r"par an", r"/ ?an",
+    r"par mois", r"/ ?mois", r"k€ ?brut",
+    r"pro jahr", r"im jahr", r"jährlich", r"brutto", r"netto", r"monatlich", r"p\.m\.",
+    r"al año", r"anual(?:es)?", r"bruto(?:s)?", r"al mes", r"mensual(?:es)?",
+    r"all'anno", r"annu[oi]", r"lord[oi]", r"nett[oi]", r"al mese", r"mensil[ei]",
+    r"per jaar", r"per maand", r"rocznie", r"miesięcznie", r"/ ?rok", r"/ ?mies\.?",
+    r"por ano", r"anuais", r"na rok", r"base", r"fixe?", r"fij[oa]s?", r"fisso", r"vast",
+    r"fix[oa]s?", r"podstawy",
+]
+
+
+def _split_word(word: str) -> tuple[bool, str, str, bool]:
+    r"""(left boundary?, first character, rest, right boundary?) of a cue word.
+
+    A word beginning (ending) with ``\w*`` matches inside compounds ("Jahresgehalt") and
+    has no boundary on that side; a word beginning with a non-word character ("/year") has
+    no left boundary ("65k/year")."""
+    lead_free = word.startswith(r"\w*")
+    body = word.removeprefix(r"\w*")
+    trail_free = body.endswith(r"\w*")
+    body = body.removesuffix(r"\w*")
+    first, rest = body[0], body[1:]
+    assert first not in "\\([?*{|.", word
+    assert not rest or rest[0] not in "?*{", word
+    return (not lead_free and first.isalnum(), first, rest + (r"\w*" if trail_free else ""),
+            not trail_free)
+
+
+class Cues:
+    """A list of cue words, matched case-insensitively as whole words.
+
+    Two compiled patterns with the same matches: one for any text (IGNORECASE), and a
+    faster one for lower-cased text, grouped by first character so that ``re`` can skip
+    ahead; the fast one is used whenever lower-casing keeps the text's length.
+    """
+
+    __slots__ = ("fast", "slow")
+
+    def __init__(self, words: list[str]) -> None:
+        plain = []
+        by_first: dict[str, list[str]] = {}
+        for w in words:
+            left, first, rest, right = _split_word(w.lower())
+            lb = _CUE_L if left else ""
+            rb = _CUE_R if right else ""
+            plain.append(lb + re.escape(first) + rest + rb)
+            by_first.setdefault(first, []).append((r"(?<![\w<].)" if left else "") + rest + rb)
+        self.slow = re.compile("|".join(plain), re.IGNORECASE)
+        self.fast = re.compile(
+            "|".join(re.escape(f) + "(?:" + "|".join(a) + ")" for f, a in by_first.items())
+        )
+
+    def _target(self, text: str) -> tuple[re.Pattern[str], str]:
+        low = text.lower()
+        if len(low) != len(text):  # a few characters change length: take the slow way
+            return self.slow, text
+        if "ſ" in low or "ı" in low:  # what IGNORECASE matches and lower() does not give
+            low = low.replace("ſ", "s").replace("ı", "i")
+        return self.fast, low
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        pattern, target = self._target(text)
+        return [m.span() for m in pattern.finditer(target)]
+
+    def last_from(self, text: str, pos: int) -> re.Match[str] | None:
+        """The last match that starts at or after ``pos``."""
+        pattern, target = self._target(text)
+        last = None
+        for last in pattern.finditer(target, pos):  # noqa: B007
+            pass
+        return last
+
+    def first(self, text: str) -> re.Match[str] | None:
+        pattern, target = self._target(text)
+        return pattern.search(target)
+
+
+SALARY_STRONG = Cues(SALARY_STRONG_WORDS)
+SALARY_WEAK = Cues(SALARY_WEAK_WORDS)
+
+
+def salary_cue_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the salary cue words (strong and weak) in ``text``."""
+    return SALARY_STRONG.spans(text) + SALARY_WEAK.spans(text)
+
+
+PHONE_CUE = Cues([
+    r"tel\.?", r"tél\.?", r"t ?:", r"m ?:", r"ph ?:", r"phone", r"telephone", r"téléphone",
+    r"telefon", r"telefono", r"teléfono", r"telefoon", r"mobile?", r"mob", r"portable",
+    r"port", r"cell(?:phone)?", r"call", r"appel(?:ez|er)", r"anrufen", r"handy",
+    r"whatsapp", r"sms", r"text", r"fax", r"contact", r"joignable", r"erreichbar", r"reach",
+    r"ring", r"numéro", r"nummer", r"number", r"no\.", r"móvil", r"cellulare", r"celular",
+    r"zadzwoń", r"numer", r"ruf(?:e|t|en)?", r"bel", r"chiamami", r"chiama", r"llámame",
+    r"llama", r"liga", r"電話", r"手機", r"聯絡",
+])
+# Words before a number that say it is not a phone number.
+NOT_PHONE_CUE = Cues([
+    r"order", r"ticket", r"ref(?:erence)?\.?", r"invoice", r"booking", r"case", r"id",
+    r"commande", r"facture", r"dossier", r"réf\.?", r"bestell\w*", r"rechnung\w*",
+    r"auftrag\w*", r"pedido", r"factura", r"ordine", r"fattura", r"bestelling",
+    r"zamówieni[ea]", r"tracking", r"account", r"compte", r"konto", r"version", r"#\w*",
+])
+ID_CUE = Cues([
+    r"ssn", r"social security(?: number| no\.?)?", r"soc\. ?sec\.?", r"nir",
+    r"sécurité sociale", r"sécu", r"national insurance", r"nino", r"ni number",
+    r"insee", r"bsn", r"burgerservicenummer", r"sofinummer", r"pesel", r"nif",
+    r"contribuinte", r"cpf", r"dni", r"nie", r"steuer-?id(?:nr)?\.?", r"idnr\.?",
+    r"steuer-?identifikationsnummer", r"tax id", r"tin", r"national id(?: number)?",
+    r"id number",
+])
+
+# A sentence boundary between a cue and a value breaks the link.
+BOUNDARY = re.compile(r"[.!?]\s+(?=[A-ZÀ-ÖØ-Þ])|[\n;]")
+
+# Date-shaped candidates are never phone numbers: 2025-11-03, 03/11/2025, 3.11.2025, and
+# year ranges: 2019-2023, 2019 2020.
+DATE_LIKE = re.compile(
+    r"(?:\d{4}([\-/.])\d{1,2}\1\d{1,2}|\d{1,2}([\-/.])\d{1,2}\2\d{2,4})"
+    r"|(?:19|20)\d\d[ \u00a0]?[\-/–][ \u00a0]?(?:19|20)\d\d"
+)
+# ... nor those holding a date with a full year: "02/01/2016 1990", "00 172 02/01/2016".
+DATE_INSIDE = re.compile(
+    r"(?<!\d)(?:(?:19|20)\d\d([\-/.])\d{1,2}\1\d{1,2}|\d{1,2}([\-/.])\d{1,2}\2(?:19|20)\d\d)"
+    r"(?!\d)"
+)
+
+
+# --- row gate (RE2, vectorised in pyarrow) ---------------------------------------------
+# Rows that need the Python scan: "@" (emails), a cluster of six digits at most two other
+# characters apart (every other non-salary class: the validators check DIGITS6 inside the
+# candidate), or a digit and a salary cue word (salaries). RE2 has no lookbehind and its
+# \d, \w and \b are ASCII-only, so these are supersets of the Python conditions.
+DIGITS6 = re.compile(r"\d(?:\D{0,2}\d){5}")
+HAS_DIGIT = re.compile(r"\d")
+GATE_RE2_AT = "@"
+GATE_RE2_DIGITS6 = r"\p{Nd}(?:\P{Nd}{0,2}\p{Nd}){5}"
+GATE_RE2_DIGIT = r"\p{Nd}"
+
+
+def _dotless(body: str) -> str:
+    """``i`` as ``[iıİ]`` (``iıİ`` inside a character class)."""
+    out = []
+    in_class = False
+    for c in body:
+        if c == "[":
+            in_class = True
+        elif c == "]":
+            in_class = False
+        out.append(c if c != "i" else ("iıİ" if in_class else "[iıİ]"))
+    return "".join(out)
+
+
+def _re2_cue(words: list[str]) -> str:
+    r"""RE2 version of ``Cues(words)``: a match of the Python pattern is always inside a
+    match of this one. Python's boundaries (no Unicode word character or '<' before, none
+    or '>' after) imply these ASCII ones; a leading or trailing ``\w*`` drops the
+    boundary on that side."""
+    parts: dict[tuple[bool, bool], list[str]] = {}
+    for w in words:
+        lead, first, rest, trail = _split_word(w)
+        body = (re.escape(first) + rest).removesuffix(r"\w*")
+        assert r"\w" not in body, w
+        # Python's IGNORECASE matches "ı" and "İ" with "i"; RE2's (?i) does not
+        body = _dotless(body)
+        parts.setdefault((lead, trail), []).append(body)
+    alts = []
+    for (lead, trail), bodies in parts.items():
+        alts.append(
+            ("(?:^|[^a-zA-Z0-9_<])" if lead else "")
+            + "(?:" + "|".join(bodies) + ")"
+            + ("(?:$|[^a-zA-Z0-9_>])" if trail else "")
+        )
+    return "(?i)(?:" + "|".join(alts) + ")"
+
+
+GATE_RE2_CUE = _re2_cue(SALARY_STRONG_WORDS + SALARY_WEAK_WORDS)
+
+
+def _literal(word: str) -> str:
+    """The literal text every match of the cue ``word`` starts with (lower case)."""
+    w = word.removeprefix(r"\w*").removesuffix(r"\w*")
+    out: list[str] = []
+    i = 0
+    while i < len(w):
+        c = w[i]
+        step = 1
+        if c == "\\" and i + 1 < len(w) and w[i + 1] in "./- ":
+            c = w[i + 1]
+            step = 2
+        elif c in "\\()[]|*+{}?.^$":
+            break
+        if i + step < len(w) and w[i + step] in "?*{":
+            break  # the character is optional
+        out.append(c)
+        i += step
+    lit = "".join(out).casefold()
+    assert lit, word
+    return lit
+
+
+def _minimal(literals: set[str]) -> tuple[str, ...]:
+    return tuple(sorted(x for x in literals if not any(y != x and y in x for y in literals)))
+
+
+# Every salary cue match contains one of these (case-folded, with "ı" read as "i"): a cheap
+# test in Python for texts redacted one at a time, where RE2 is not at hand.
+SALARY_CUE_LITERALS: tuple[str, ...] = _minimal(
+    {_literal(w) for w in SALARY_STRONG_WORDS + SALARY_WEAK_WORDS}
+)
+
+
+# Every salary amount candidate (:data:`SALARY`) holds one of these (case-folded) or a
+# multiplier right after a digit.
+SALARY_AMOUNT_LITERALS: tuple[str, ...] = (
+    "$", "€", "£", "¥", "₹", "zł", "zl", "kč", "kr", "ft", "lei", "euro", "dollar", "pound",
+    "franc", "livre", "sterling", "fr", *(c.casefold() for c in _CUR_CODES.split("|")),
+)
+_MULT_AFTER_DIGIT = re.compile(r"\d[ \u00a0]?(?:[kK]|Mio|mln|tys|mil)")
+
+
+def may_have_salary(text: str) -> bool:
+    """A cheap superset test for texts redacted one at a time (the batch path uses RE2): a
+    salary needs a cue word and an amount with a currency or a multiplier."""
+    folded = text.casefold().replace("ı", "i")
+    if not any(lit in folded for lit in SALARY_CUE_LITERALS):
+        return False
+    return (
+        any(lit in folded for lit in SALARY_AMOUNT_LITERALS)
+        or _MULT_AFTER_DIGIT.search(text) is not None
+    )

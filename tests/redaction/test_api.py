@@ -1,0 +1,118 @@
+"""The public API: placeholders, offsets, class selection, batches, counts, pickling."""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+from collections import Counter
+
+import pyarrow as pa
+import pytest
+
+from consentgate.policy.model import REDACTION_CLASSES
+from consentgate.redaction import CLASSES, PLACEHOLDERS, Finding, Redactor
+from tests.redaction.corpus import CORPUS
+
+TEXT = (
+    "Mail jo@example.org or call +33 6 12 34 56 78; IBAN DE89 3704 0044 0532 0130 00, "
+    "card 4111 1111 1111 1111, SSN 536-90-4399. Salary: €65,000 per year. Costs €49."
+)
+
+
+def test_classes_are_the_policys() -> None:
+    assert CLASSES == REDACTION_CLASSES
+    assert set(PLACEHOLDERS) == set(CLASSES)
+
+
+def test_redact_replaces_each_value_with_its_placeholder() -> None:
+    assert Redactor().redact(TEXT) == (
+        "Mail <EMAIL> or call <PHONE>; IBAN <IBAN>, card <CARD>, SSN <NATIONAL_ID>. "
+        "Salary: <SALARY> per year. Costs €49."
+    )
+
+
+def test_find_offsets_and_order() -> None:
+    found = Redactor().find(TEXT)
+    assert [f.cls for f in found] == ["email", "phone", "iban", "card", "national_id", "salary"]
+    for f in found:
+        assert isinstance(f, Finding)
+        assert TEXT[f.start : f.end] == f.value
+    assert all(a.end <= b.start for a, b in itertools.pairwise(found))
+
+
+def test_class_selection() -> None:
+    r = Redactor(classes=("email", "salary"))
+    assert r.redact(TEXT) == (
+        "Mail <EMAIL> or call +33 6 12 34 56 78; IBAN DE89 3704 0044 0532 0130 00, "
+        "card 4111 1111 1111 1111, SSN 536-90-4399. Salary: <SALARY> per year. Costs €49."
+    )
+    assert {f.cls for f in r.find(TEXT)} == {"email", "salary"}
+    with pytest.raises(ValueError, match="unknown redaction classes"):
+        Redactor(classes=("email", "passport"))
+
+
+def test_texts_without_values_are_returned_unchanged() -> None:
+    r = Redactor()
+    for text in ["", "Hello world", "Meeting on 2025-11-03 at 14:30", "v2.3.1 is out"]:
+        assert r.redact(text) is text
+        assert r.find(text) == []
+
+
+def test_deterministic_and_idempotent_on_the_corpus() -> None:
+    r = Redactor()
+    for text, _, _ in CORPUS:
+        once = r.redact(text)
+        assert r.redact(text) == once
+        assert r.redact(once) == once, (text, once)
+        assert r.find(once) == []
+
+
+def test_batch_keeps_nulls_and_type() -> None:
+    r = Redactor()
+    texts = [TEXT, None, "nothing here", "", "ping +44 20 7946 0958", None]
+    for typ in (pa.string(), pa.large_string()):
+        out = r.redact_batch(pa.array(texts, type=typ))
+        assert out.type == typ
+        assert out.to_pylist() == [
+            r.redact(TEXT), None, "nothing here", "", "ping <PHONE>", None,
+        ]
+    # a list and a chunked array work too
+    assert r.redact_batch(texts).to_pylist() == out.to_pylist()
+    chunked = pa.chunked_array([pa.array(texts[:3]), pa.array(texts[3:])])
+    assert r.redact_batch(chunked).to_pylist() == out.to_pylist()
+    assert r.redact_batch(pa.array([], type=pa.string())).to_pylist() == []
+    assert r.redact_batch(pa.array([None, None])).to_pylist() == [None, None]
+
+
+def test_batch_counts() -> None:
+    r = Redactor()
+    texts = pa.array([TEXT, None, "a@b.org and c@d.org", "nothing"])
+    _, counts = r.redact_batch_with_counts(texts)
+    assert counts == {
+        "email": 3, "phone": 1, "iban": 1, "card": 1, "national_id": 1, "salary": 1,
+    }
+    assert r.counts_batch(texts) == counts
+    running: Counter = Counter()
+    r.redact_batch(texts, running)
+    r.redact_batch(texts, running)
+    assert running["email"] == 6
+    only = Redactor(classes=["email"])
+    assert only.redact_batch_with_counts(texts)[1] == {"email": 3}
+
+
+def test_batch_agrees_with_one_at_a_time() -> None:
+    r = Redactor()
+    texts = [text for text, _, _ in CORPUS] + [TEXT, "Salary talk: $1 is not a salary"]
+    batch = r.redact_batch(pa.array(texts)).to_pylist()
+    assert batch == [r.redact(t) for t in texts]
+    assert r.find_batch(pa.array(texts)) == [r.find(t) for t in texts]
+
+
+def test_pickle_and_equality() -> None:
+    r = Redactor(classes=("phone", "email"))
+    clone = pickle.loads(pickle.dumps(r))
+    assert clone == r and hash(clone) == hash(r)
+    assert clone.classes == ("phone", "email")
+    assert clone.redact(TEXT) == r.redact(TEXT)
+    assert len(pickle.dumps(r)) < 200  # no compiled patterns or caches travel
+    assert Redactor() != r

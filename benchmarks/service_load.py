@@ -21,7 +21,6 @@ import datetime as dt
 import os
 import platform
 import re
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from consentgate.ledger.pgtemp import ThrowawayPostgres
 from consentgate.policy import load_policy
 from consentgate.service.auth import mint_member_token
 from consentgate.service.config import ServiceConfig
+from consentgate.service.live import live_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTION = "## Settings service"
@@ -74,42 +74,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def server(db: str, log: Path) -> Iterator[str]:
-    port = free_port()
-    command = [sys.executable, "-c", "from consentgate.service.cli import app; app()", "serve",
-               "--db", db, "--host", "127.0.0.1", "--port", str(port)]
-    env = {**os.environ, "CONSENTGATE_TOKEN_SECRET": TOKEN_SECRET}
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"server exited:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+    with live_server(db, log, {"CONSENTGATE_TOKEN_SECRET": TOKEN_SECRET}) as live:
+        yield live.base_url
 
 
 async def load(base: str, tokens: list[str], clients: int, budget: int,

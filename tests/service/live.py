@@ -1,75 +1,24 @@
-"""A real `consentgate serve` in a subprocess on a free loopback port, for the concurrency and
-browser tests. It is stopped by its process id when the test ends."""
+"""The test suite's secrets for a live `consentgate serve` (see consentgate.service.live)."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from consentgate.service.live import LiveServer
+from consentgate.service.live import live_server as _live_server
 
 TOKEN_SECRET = "test-token-secret-" + "t" * 32
 ADMIN_KEY = "test-admin-key-" + "a" * 32
 SESSION_SECRET = "test-session-secret-" + "s" * 32
 
 
-@dataclass
-class LiveServer:
-    base_url: str
-    log: Path
-    db: str
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def live_server(
     db: str, log: Path, source: Path | None = None, demo: bool = False
 ) -> Iterator[LiveServer]:
-    port = free_port()
-    command = [sys.executable, "-c", "from consentgate.service.cli import app; app()", "serve",
-               "--db", db, "--host", "127.0.0.1", "--port", str(port)]
-    if source is not None:
-        command += ["--source", str(source)]
-    if demo:
-        command.append("--demo")
-    env = {**os.environ, "CONSENTGATE_TOKEN_SECRET": TOKEN_SECRET,
-           "CONSENTGATE_ADMIN_KEY": ADMIN_KEY, "CONSENTGATE_SESSION_SECRET": SESSION_SECRET}
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"consentgate serve exited:\n{log.read_text()}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"consentgate serve did not start:\n{log.read_text()}")
-            time.sleep(0.2)
-        yield LiveServer(base, log, db)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+    env = {"CONSENTGATE_TOKEN_SECRET": TOKEN_SECRET, "CONSENTGATE_ADMIN_KEY": ADMIN_KEY,
+           "CONSENTGATE_SESSION_SECRET": SESSION_SECRET}
+    with _live_server(db, log, env, source=source, demo=demo) as server:
+        yield server

@@ -1,0 +1,77 @@
+"""A real `consentgate serve` in a subprocess on a free loopback port, for tests, benchmarks
+and local trials. It is stopped by its process id when the ``with`` block ends."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    log: Path
+    db: str
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def live_server(
+    db: str,
+    log: Path,
+    env: Mapping[str, str],
+    source: Path | None = None,
+    demo: bool = False,
+    start_timeout: float = 60,
+) -> Iterator[LiveServer]:
+    """Start the service with ``env`` added to the environment (its CONSENTGATE_* secrets),
+    wait until /healthz answers, yield, then stop it."""
+    port = free_port()
+    command = [sys.executable, "-c", "from consentgate.service.cli import app; app()", "serve",
+               "--db", db, "--host", "127.0.0.1", "--port", str(port)]
+    if source is not None:
+        command += ["--source", str(source)]
+    if demo:
+        command.append("--demo")
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, **env})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"consentgate serve exited:\n{log.read_text()}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"consentgate serve did not start:\n{log.read_text()}")
+            time.sleep(0.2)
+        yield LiveServer(base, log, db)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

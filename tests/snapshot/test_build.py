@@ -243,12 +243,12 @@ def test_verify_catches_missing_record_and_unredacted_text(
     assert any(c == "unredacted" for c, _ in checks)
 
 
-def test_killed_build_leaves_nothing_and_rerun_succeeds(tmp_path: Path) -> None:
+def _build_caught_in_staging(tmp_path: Path, seed: int) -> tuple[subprocess.Popen, list, dict]:
+    """Start a CLI build of a generated network and return once it is staging, still running."""
     from consentgate.synth import generate
 
     source = tmp_path / "net"
-    generate(source, members=5000, seed=3)
-    out = tmp_path / "snap"
+    generate(source, members=5000, seed=seed)
     env = dict(os.environ, CONSENTGATE_PSEUDONYM_KEY="33" * 32)
     cmd = [
         sys.executable,
@@ -260,7 +260,7 @@ def test_killed_build_leaves_nothing_and_rerun_succeeds(tmp_path: Path) -> None:
         "--as-of",
         "2026-01-15",
         "--out",
-        str(out),
+        str(tmp_path / "snap"),
         "--quiet",
         "--threads",
         "1",
@@ -270,53 +270,30 @@ def test_killed_build_leaves_nothing_and_rerun_succeeds(tmp_path: Path) -> None:
     while time.time() < deadline and not list(tmp_path.glob(".snap.partial-*/_work")):
         time.sleep(0.01)
     assert list(tmp_path.glob(".snap.partial-*")), "the build never started staging"
-    assert proc.poll() is None, "the build finished before it could be killed"
+    assert proc.poll() is None, "the build finished before it could be interrupted"
+    return proc, cmd, env
+
+
+def test_killed_build_leaves_nothing_and_rerun_succeeds(tmp_path: Path) -> None:
+    proc, cmd, env = _build_caught_in_staging(tmp_path, seed=3)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    out = tmp_path / "snap"
     assert not out.exists()
     # the rerun cleans the dead build's staging folder and publishes
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == str(out)
     assert not list(tmp_path.glob(".snap.partial-*"))
-    assert verify_snapshot(out, source, POLICY).ok
+    assert verify_snapshot(out, tmp_path / "net", POLICY).ok
 
 
 def test_sigterm_cleans_up_staging(tmp_path: Path) -> None:
-    from consentgate.synth import generate
-
-    source = tmp_path / "net"
-    generate(source, members=5000, seed=4)
-    out = tmp_path / "snap"
-    env = dict(os.environ, CONSENTGATE_PSEUDONYM_KEY="33" * 32)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "consentgate.cli",
-            "build",
-            "--source",
-            str(source),
-            "--as-of",
-            "2026-01-15",
-            "--out",
-            str(out),
-            "--quiet",
-            "--threads",
-            "1",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline and not list(tmp_path.glob(".snap.partial-*/_work")):
-        time.sleep(0.01)
-    assert proc.poll() is None, "the build finished before it could be stopped"
+    proc, _cmd, _env = _build_caught_in_staging(tmp_path, seed=4)
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=60)
     assert proc.returncode != 0
-    assert not out.exists()
+    assert not (tmp_path / "snap").exists()
     assert not list(tmp_path.glob(".snap.partial-*"))
 
 

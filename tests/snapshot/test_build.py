@@ -334,3 +334,23 @@ def test_duckdb_file_source_builds_the_same_records(tiny_source: Path, tmp_path:
     assert da == db_
     assert a.manifest["inputs"]["source"]["kind"] == "parquet"
     assert b.manifest["inputs"]["source"]["kind"] == "duckdb"
+
+
+def test_corrupt_parquet_pages_give_a_clear_error_and_no_snapshot(tmp_path: Path) -> None:
+    from consentgate.synth import generate
+
+    source = tmp_path / "net"
+    generate(source, members=300, seed=5)
+    part = sorted((source / "records").glob("*.parquet"))[0]
+    data = bytearray(part.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 400] = b"x" * 400  # data pages, not the footer
+    part.write_bytes(bytes(data))
+    out = tmp_path / "snap"
+    r = runner.invoke(
+        app,
+        ["build", "--source", str(source), "--as-of", "2026-01-15", "--out", str(out), "--quiet"],
+    )
+    assert r.exit_code == 2
+    assert "could not read the input" in r.output and part.name in r.output
+    assert not out.exists() and not list(tmp_path.glob(".snap.partial-*"))

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn
 
+import duckdb
 from rich.console import Console
 
 from consentgate.contract.source import ContractError
@@ -52,6 +53,9 @@ def clear_errors() -> Iterator[None]:
         yield
     except (UsageError, ContractError, PolicyError, FileExistsError, FileNotFoundError) as exc:
         fail(str(exc))
+    except duckdb.Error as exc:
+        # e.g. a Parquet file whose pages are corrupt: nothing was published
+        fail(f"the engine could not read the input: {exc}")
 
 
 def run_cleanly(fn: Callable[[], None]) -> None:

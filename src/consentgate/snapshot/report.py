@@ -129,12 +129,10 @@ def render_html(report: dict) -> str:
     template = env.from_string(
         resources.files("consentgate.snapshot").joinpath("templates/report.html.j2").read_text()
     )
-    members_out = {k: v for k, v in report["members"]["by_reason"].items()}
-    records_out = {k: v for k, v in report["records"]["by_reason"].items()}
     return template.render(
         r=report,
-        members_chart=_bars(members_out),
-        records_chart=_bars(records_out),
+        members_chart=_bars(report["members"]["by_reason"]),
+        records_chart=_bars(report["records"]["by_reason"]),
         region_chart=_stacked(report["records"]["by_region"]),
         member_region_chart=_stacked(report["members"]["by_region"]),
         kind_chart=_stacked(report["records"]["by_kind"]),

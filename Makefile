@@ -39,7 +39,21 @@ test: system-deps install-all
 lint: install-all
 	$(BIN)/ruff check src tests benchmarks
 
-bench: system-deps install-all
+# Benchmarks: matplotlib in .venv (the `bench` extra); Presidio and datatrove in their own
+# virtualenv, $(VENV)/compare, because their pins clash with ours (pydantic).
+COMPARE := $(VENV)/compare
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-all
+	$(BIN)/pip install -q -e '.[dev,service,spark,bench]'
+	touch $@
+
+$(COMPARE)/.installed: benchmarks/requirements-compare.txt | $(BIN)/python
+	$(PY) -m venv $(COMPARE)
+	$(COMPARE)/bin/pip install -q --upgrade pip
+	$(COMPARE)/bin/pip install -q -r benchmarks/requirements-compare.txt
+	touch $@
+
+bench: system-deps $(VENV)/.installed-bench $(COMPARE)/.installed
 	$(BIN)/python benchmarks/run.py
 
 clean:

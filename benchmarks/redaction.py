@@ -100,14 +100,64 @@ def run_presidio(python: str, source: Path, size: int) -> dict | None:
     return json.loads(proc.stdout)
 
 
+def sample_planted(
+    records: pa.Table, truth: pa.Table, size: int
+) -> tuple[pa.Table, dict[int, list[tuple[str, int, int]]]]:
+    """An evenly spread sample of the records and, per sample row, the values planted in it
+    as (class, start, end)."""
+    idx = sample_indices(records.num_rows, size)
+    sample = records.take(idx)
+    position = {rid: i for i, rid in enumerate(sample.column("record_id").to_pylist())}
+    planted: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    for rid, cls, start, end in zip(
+        *(truth.column(c).to_pylist() for c in ("record_id", "cls", "start", "end")),
+        strict=True,
+    ):
+        if rid in position:
+            planted[position[rid]].append((cls, start, end))
+    return sample, planted
+
+
+def score_findings(
+    planted: dict[int, list[tuple[str, int, int]]],
+    found: dict[int, list[tuple[str, int, int]]],
+) -> dict[str, tuple[int, int, int, int]]:
+    """Per class: (planted, found, findings, correct findings). A planted value is found
+    when a finding of its class covers it; a finding is correct when it overlaps a planted
+    value of its class."""
+    res = {}
+    for cls in CLASSES:
+        p = sum(1 for v in planted.values() for c, _, _ in v if c == cls)
+        h = sum(
+            1 for i, v in planted.items() for c, s, e in v
+            if c == cls and any(fc == cls and fs <= s and e <= fe for fc, fs, fe in found.get(i, ()))
+        )
+        n = sum(1 for v in found.values() for c, _, _ in v if c == cls)
+        ok = sum(
+            1 for i, v in found.items() for c, s, e in v
+            if c == cls and any(pc_ == cls and ps < e and s < pe for pc_, ps, pe in planted.get(i, ()))
+        )
+        res[cls] = (p, h, n, ok)
+    return res
+
+
+def tool_found(
+    findings: list, mapping: dict[str, str] = PRESIDIO_CLASSES, min_score: float = 0.0
+) -> dict[int, list[tuple[str, int, int]]]:
+    """A comparison tool's findings ``[row, entity, start, end, score]`` in our classes."""
+    found: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
+    for i, ent, s, e, sc in findings:
+        if sc >= min_score and ent in mapping:
+            found[i].append((mapping[ent], s, e))
+    return found
+
+
 def compare_presidio(records: pa.Table, truth: pa.Table, result: dict, size: int) -> dict:
     """Recall and precision on the sample, for Presidio (all scores, and score >= 0.5) and
     for the Redactor, and both throughputs."""
     from consentgate.redaction import Redactor
 
-    idx = sample_indices(records.num_rows, size)
-    sample = records.take(idx)
-    ids = sample.column("record_id").to_pylist()
+    sample, planted = sample_planted(records, truth, size)
     texts = sample.column("text")
     nbytes = pc.sum(pc.binary_length(texts)).as_py() or 0
     clear_caches()
@@ -119,44 +169,13 @@ def compare_presidio(records: pa.Table, truth: pa.Table, result: dict, size: int
         t0 = time.perf_counter()
         Redactor().find_batch(texts)
         our_warm_s = min(our_warm_s, time.perf_counter() - t0)
-    position = {rid: i for i, rid in enumerate(ids)}
-    planted: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
-    for rid, cls, start, end in zip(
-        *(truth.column(c).to_pylist() for c in ("record_id", "cls", "start", "end")),
-        strict=True,
-    ):
-        if rid in position:
-            planted[position[rid]].append((cls, start, end))
-
-    def score(found: dict[int, list[tuple[str, int, int]]]) -> dict[str, tuple[int, ...]]:
-        res = {}
-        for cls in CLASSES:
-            p = sum(1 for v in planted.values() for c, _, _ in v if c == cls)
-            h = sum(
-                1 for i, v in planted.items() for c, s, e in v
-                if c == cls and any(fc == cls and fs <= s and e <= fe for fc, fs, fe in found.get(i, ()))
-            )
-            n = sum(1 for v in found.values() for c, _, _ in v if c == cls)
-            ok = sum(
-                1 for i, v in found.items() for c, s, e in v
-                if c == cls and any(pc_ == cls and ps < e and s < pe for pc_, ps, pe in planted.get(i, ()))
-            )
-            res[cls] = (p, h, n, ok)
-        return res
-
-    def presidio_found(min_score: float) -> dict[int, list[tuple[str, int, int]]]:
-        found: dict[int, list[tuple[str, int, int]]] = defaultdict(list)
-        for i, ent, s, e, sc in result["findings"]:
-            if sc >= min_score and ent in PRESIDIO_CLASSES:
-                found[i].append((PRESIDIO_CLASSES[ent], s, e))
-        return found
-
     mine = {i: [(f.cls, f.start, f.end) for f in fs] for i, fs in enumerate(ours) if fs}
     return {
-        "size": len(idx), "mb": nbytes / 1e6, "presidio_s": result["seconds"], "ours_s": our_s,
-        "ours_warm_s": our_warm_s,
-        "ours": score(mine), "presidio": score(presidio_found(0.0)),
-        "presidio_05": score(presidio_found(0.5)),
+        "size": sample.num_rows, "mb": nbytes / 1e6, "presidio_s": result["seconds"],
+        "ours_s": our_s, "ours_warm_s": our_warm_s,
+        "ours": score_findings(planted, mine),
+        "presidio": score_findings(planted, tool_found(result["findings"])),
+        "presidio_05": score_findings(planted, tool_found(result["findings"], min_score=0.5)),
     }
 
 

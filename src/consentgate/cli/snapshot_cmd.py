@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -18,6 +21,80 @@ def _progress(quiet: bool):
     if quiet or not sys.stderr.isatty():
         return None
     return lambda msg: err_console.print(f"[dim]·[/] {msg}")
+
+
+class BuildProgress:
+    """The build's progress on a terminal (Rich): one line per stage, and in the data stage
+    the records done of the total, with the rate.
+
+    It is the build's ``progress``: called with a message when a stage begins, and
+    ``records(done, total)`` as records are written. Use it as a context manager.
+    """
+
+    def __init__(self, console: Console) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._progress = Progress(
+            SpinnerColumn(finished_text="[green]✓[/]"),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            console=console,
+        )
+        self._task = None
+        self._started = 0.0
+        self.stage: str | None = None
+        self.done = 0
+        self.total: int | None = None
+        self.rate = 0.0  # records per second in the current stage
+
+    def __enter__(self) -> BuildProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if exc[0] is None:
+            self._finish()
+        self._progress.stop()
+
+    def __call__(self, message: str) -> None:
+        self._finish()
+        self.stage, self.done, self.total, self.rate = message, 0, None, 0.0
+        self._started = time.perf_counter()
+        self._task = self._progress.add_task(message, total=None, rate="")
+
+    def records(self, done: int, total: int | None) -> None:
+        self.done, self.total = done, total
+        elapsed = time.perf_counter() - self._started
+        self.rate = done / elapsed if elapsed > 0 else 0.0
+        if self._task is not None:
+            self._progress.update(
+                self._task, completed=done, total=total, rate=f"{self.rate:,.0f} records/s"
+            )
+
+    def _finish(self) -> None:
+        if self._task is None:
+            return
+        task = self._progress.tasks[-1]
+        total = task.total if task.total is not None else max(task.completed, 1)
+        self._progress.update(self._task, total=total, completed=total)
+        self._task = None
+
+
+def _build_progress(quiet: bool):
+    """A Rich progress display when stderr is a terminal; nothing otherwise or with --quiet."""
+    if quiet or not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    return BuildProgress(err_console)
 
 
 def summary_table(report: dict) -> Table:
@@ -60,7 +137,10 @@ def build(
     threads: Annotated[
         int | None, typer.Option(help="Engine threads (default: all cores).")
     ] = None,
-    memory_limit: Annotated[str | None, typer.Option(help="DuckDB memory limit, e.g. 2GB.")] = None,
+    memory_limit: Annotated[
+        str | None,
+        typer.Option(help="DuckDB memory limit, e.g. 2GB (default 512MB; it spills beyond)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Build one training snapshot as of T. The last line printed is the snapshot folder."""
@@ -78,7 +158,8 @@ def build(
             threads=threads,
             memory_limit=memory_limit,
         )
-        result = build_snapshot(opts, progress=_progress(quiet))
+        with _build_progress(quiet) as progress:
+            result = build_snapshot(opts, progress=progress)
     if not quiet:
         console.print(summary_table(result.report))
         console.print(f"built in {result.seconds:.1f}s · report: {result.out / 'report.html'}")

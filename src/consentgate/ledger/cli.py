@@ -78,7 +78,7 @@ def verify(
     """Check the hash chain; exit 1 and say where if an event was changed, removed,
     inserted or moved."""
     with _clear_errors():
-        from consentgate.ledger import verify as run_verify
+        from consentgate.ledger import verify_db as run_verify
 
         report = run_verify(db)
     if as_json:

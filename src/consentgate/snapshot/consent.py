@@ -23,9 +23,9 @@ def open_consent(
     if consent is None:
         return None, {"kind": "source", "table": "preference_events"}
     if is_url(str(consent)):
-        from consentgate.ledger import head_hash, read_events, verify
+        from consentgate.ledger import head_hash, read_events, verify_db
 
-        check = verify(consent)
+        check = verify_db(str(consent))
         if not check.ok:
             problems = "; ".join(str(p) for p in check.problems[:5])
             raise ContractError(f"consent ledger {consent} fails verification: {problems}")

@@ -225,12 +225,7 @@ def _duckdb_records(
     """
     say("deciding records")
     decided = record_decisions(inputs, opts.policy, opts.as_of, members)
-    record_counts = (
-        decided.group_by(["reason", "region", "kind"])
-        .aggregate(n=ibis._.count())
-        .to_pyarrow()
-        .to_pylist()
-    )
+    record_counts = _count_records(decided)
     t0 = stage("records", t0)
     used_total = sum(c["n"] for c in record_counts if c["reason"] == "used")
 
@@ -251,17 +246,22 @@ def _duckdb_records(
     return record_counts
 
 
-def _spark_records(engine, inputs, members, opts, key, source_fp, tmp, say, stage, t0):
-    say("deciding records")
-    decided = engine.materialize(
-        record_decisions(inputs, opts.policy, opts.as_of, members), "record_decisions"
-    )
-    record_counts = (
+def _count_records(decided) -> list[dict]:
+    """Records by (reason, region, kind): what the report and the manifest count."""
+    return (
         decided.group_by(["reason", "region", "kind"])
         .aggregate(n=ibis._.count())
         .to_pyarrow()
         .to_pylist()
     )
+
+
+def _spark_records(engine, inputs, members, opts, key, source_fp, tmp, say, stage, t0):
+    say("deciding records")
+    decided = engine.materialize(
+        record_decisions(inputs, opts.policy, opts.as_of, members), "record_decisions"
+    )
+    record_counts = _count_records(decided)
     t0 = stage("records", t0)
 
     say("writing lineage")

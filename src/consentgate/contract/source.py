@@ -63,7 +63,7 @@ class Source:
 
     path: Path
     kind: str  # "parquet" or "duckdb"
-    _scans: dict[str, str] = field(default_factory=dict)
+    _selects: dict[str, str] = field(default_factory=dict)  # canonical select list per table
     _files: dict[str, list[Path]] = field(default_factory=dict)
     _con: duckdb.DuckDBPyConnection | None = None
 
@@ -82,15 +82,16 @@ class Source:
             self._con = self.connect()
         return self._con
 
-    def raw_scan(self, name: str) -> str:
+    def raw_scan(self, name: str, alias: str = "src") -> str:
+        """The table as stored; ``alias`` is the name the DuckDB file is attached under."""
         if self.kind == "duckdb":
-            return f'src.main."{name}"'
+            return f'{alias}.main."{name}"'
         files = ", ".join(f"'{_sql_str(p)}'" for p in self._files[name])
         return f"read_parquet([{files}], union_by_name=true)"
 
-    def scan(self, name: str) -> str:
+    def scan(self, name: str, alias: str = "src") -> str:
         """A subquery selecting the table with canonical types."""
-        return self._scans[name]
+        return f"(SELECT {self._selects[name]} FROM {self.raw_scan(name, alias)})"
 
     def parquet_files(self, name: str) -> list[Path]:
         if self.kind != "parquet":
@@ -219,5 +220,5 @@ def open_source(path: str | Path, tables: tuple[str, ...] | list[str] | None = N
                     f"{root}: column {name}.{col.name} has type {got}, expected {col.type} "
                     f"({' or '.join(_ACCEPTED[col.type])})"
                 )
-        source._scans[name] = f"(SELECT {_select_list(table, actual)} FROM {source.raw_scan(name)})"
+        source._selects[name] = _select_list(table, actual)
     return source

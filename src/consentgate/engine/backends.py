@@ -117,7 +117,7 @@ def _bind_table(engine: Engine, source: Source, name: str):
         if source.kind == "duckdb":
             alias = f"src_{hashlib.sha256(str(source.path).encode()).hexdigest()[:12]}"
             engine.con.raw_sql(f"ATTACH IF NOT EXISTS '{source.path}' AS {alias} (READ_ONLY)")
-            scan = source.scan(name).replace("src.main.", f"{alias}.main.")
+            scan = source.scan(name, alias)
         else:
             scan = source.scan(name)
         expr = engine.con.sql(f"SELECT * FROM {scan}")

@@ -354,3 +354,23 @@ def test_corrupt_parquet_pages_give_a_clear_error_and_no_snapshot(tmp_path: Path
     assert r.exit_code == 2
     assert "could not read the input" in r.output and part.name in r.output
     assert not out.exists() and not list(tmp_path.glob(".snap.partial-*"))
+
+
+def test_verify_names_a_source_that_changed_since_the_build(
+    tiny_source: Path, tmp_path: Path
+) -> None:
+    import pyarrow as pa
+
+    snap = tmp_path / "snap"
+    build(tiny_source, snap)
+    groups = pq.read_table(tiny_source / "groups.parquet").to_pylist()
+    groups[1]["sensitive"] = False  # the union group is no longer marked sensitive
+    pq.write_table(
+        pa.Table.from_pylist(groups, schema=pq.read_schema(tiny_source / "groups.parquet")),
+        tiny_source / "groups.parquet",
+    )
+    res = verify_snapshot(snap, tiny_source, POLICY)
+    assert [(v.check, "groups" in v.message) for v in res.violations if v.check == "source"] == [
+        ("source", True)
+    ]
+    assert ("must_be_in", "fr_adult-u") in {(v.check, v.subject) for v in res.violations}

@@ -97,6 +97,18 @@ def verify_snapshot(
 
     as_of = _parse_time(manifest["as_of"])
     source = open_source(source_path)
+    recorded = manifest.get("inputs", {}).get("source", {}).get("fingerprints")
+    current = source.fingerprints()
+    if recorded is not None and recorded != current:
+        changed = sorted(
+            k for k in recorded.keys() | current.keys() if recorded.get(k) != current.get(k)
+        )
+        res.add(
+            "source",
+            str(source_path),
+            f"differs from the source the build read ({', '.join(changed)} changed): "
+            "the decisions below compare against today's data",
+        )
     consent_dir = Path(tempfile.mkdtemp(prefix="cg-verify-consent-"))
     try:
         consent_src, consent_info = open_consent(consent, as_of, consent_dir / "events")

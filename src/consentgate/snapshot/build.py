@@ -37,7 +37,7 @@ from consentgate.engine.transforms import pseudonym, record_uid, redact_udf
 from consentgate.policy.model import Policy
 from consentgate.snapshot.consent import open_consent
 from consentgate.snapshot.keys import key_id, load_key
-from consentgate.snapshot.manifest import file_entry, snapshot_id, write_json
+from consentgate.snapshot.manifest import file_entry, snapshot_id, utc_z, write_json
 from consentgate.snapshot.publish import publish, staging
 from consentgate.snapshot.report import build_report, write_html_report
 
@@ -176,10 +176,8 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
         manifest = {
             "format": "consentgate-snapshot/1",
             "snapshot_id": snap_id,
-            "as_of": opts.as_of.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
-            "built_at": dt.datetime.now(dt.UTC)
-            .isoformat(timespec="seconds")
-            .replace("+00:00", "Z"),
+            "as_of": report["as_of"],
+            "built_at": utc_z(dt.datetime.now(dt.UTC).replace(microsecond=0)),
             "consentgate_version": __version__,
             "engine": opts.engine,
             "policy": {

@@ -35,5 +35,10 @@ def snapshot_id(as_of: dt.datetime, policy_sha256: str, files: list[dict]) -> st
     return f"snap-{stamp}-{h.hexdigest()[:12]}"
 
 
+def utc_z(value: dt.datetime) -> str:
+    """An instant as ISO 8601 in UTC with a 'Z', as manifests and reports write it."""
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
 def write_json(path: Path, obj: dict) -> None:
     path.write_text(json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False) + "\n")

@@ -12,6 +12,7 @@ from jinja2 import Environment, select_autoescape
 
 from consentgate.eligibility.reasons import DESCRIPTIONS, PRECEDENCE, Reason
 from consentgate.policy.model import Policy
+from consentgate.snapshot.manifest import utc_z
 
 USED = str(Reason.USED)
 NO_REGION = "(none)"
@@ -57,7 +58,7 @@ def build_report(
 
     return {
         "snapshot_id": snapshot_id,
-        "as_of": as_of.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
+        "as_of": utc_z(as_of),
         "policy": {"id": policy.id, "version": policy.policy.version, "sha256": policy.sha256},
         "members": {
             "total": sum(m_reason.values()),

@@ -138,14 +138,17 @@ def floor_run(net: Path, threads: int, work: Path) -> dict:
     return {"floor_s": round(seconds, 2), "floor_peak_rss_mb": round(rss)}
 
 
-def build_run(net: Path, threads: int, work: Path, engine: str = "duckdb") -> dict:
+def build_run(
+    net: Path, threads: int, work: Path, engine: str = "duckdb", policy: Path | None = None
+) -> dict:
     """`consentgate build` in a fresh process: wall seconds, peak RSS, records used."""
     snap = work / f"snap-{engine}"
     env = dict(os.environ, CONSENTGATE_PSEUDONYM_KEY="ab" * 32)
     seconds, rss = run_measured(
         [sys.executable, "-m", "consentgate.cli", "build", "--source", str(net),
          "--as-of", "2026-01-15", "--out", str(snap), "--quiet",
-         "--engine", engine, "--threads", str(threads)],
+         "--engine", engine, "--threads", str(threads),
+         *(["--policy", str(policy)] if policy is not None else [])],
         env=env,
     )
     used = json.loads((snap / "manifest.json").read_text())["counts"]["records_used"]

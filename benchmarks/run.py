@@ -83,6 +83,10 @@ def side_by_side(net: Path, threads: int, spark: bool = True) -> dict:
         out = {"records": rows, "input_mb": round(size / 1e6, 1)}
         out["floor"] = B.floor_run(net, threads, work)
         out["duckdb"] = B.build_run(net, threads, work, "duckdb")
+        # the same build with redaction switched off: what the rest of the build costs
+        out["duckdb_no_redaction"] = B.build_run(
+            net, threads, work, "duckdb", policy=_policy_without_redaction(work)
+        )
         if spark:
             try:
                 out["spark"] = B.build_run(net, threads, work, "spark")
@@ -91,12 +95,24 @@ def side_by_side(net: Path, threads: int, spark: bool = True) -> dict:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     floor_s = out["floor"]["floor_s"]
-    for engine in ("duckdb", "spark"):
+    for engine in ("duckdb", "duckdb_no_redaction", "spark"):
         res = out.get(engine)
         if res and "build_s" in res:
             res["records_per_s"] = round(rows / res["build_s"])
             res["ratio_vs_floor"] = round(floor_s / res["build_s"], 3)
     return out
+
+
+def _policy_without_redaction(work: Path) -> Path:
+    """The shipped policy with ``[redaction] classes = []`` (for the profile only)."""
+    from consentgate.policy.loader import load_policy, resolve
+
+    text = resolve("linkedin-2025").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("classes = ["))
+    path = work / "linkedin-2025-no-redaction.toml"
+    path.write_text(text.replace(line, "classes = []"), encoding="utf-8")
+    assert load_policy(path).redaction.classes == []
+    return path
 
 
 def redaction_compare(net: Path, sample_size: int, compare_python: Path | None) -> dict:
@@ -217,6 +233,11 @@ def summary(side: dict, red: dict, curve: dict) -> dict:
         "presidio_speedup": None,
         "datatrove_speedup": None,
     }
+    if curve["points"]:
+        out["ratio_vs_floor_largest"] = curve["points"][-1]["ratio_vs_floor"]
+    off = side.get("duckdb_no_redaction", {})
+    if "build_s" in off:
+        out["no_redaction_ratio_vs_floor"] = off["ratio_vs_floor"]
     if "spark" in side and "build_s" in side["spark"]:
         out["spark_ratio_vs_floor"] = side["spark"]["ratio_vs_floor"]
         out["spark_build_s"] = side["spark"]["build_s"]
@@ -271,15 +292,20 @@ def markdown(side: dict, red: dict, curve: dict, cmd: str, threads: int) -> str:
         f"| floor: DuckDB copy of the records to Parquet | {side['floor']['floor_s']} | "
         f"{rows / side['floor']['floor_s']:,.0f} | {side['floor']['floor_peak_rss_mb']} | 1 |",
     ]
-    for engine in ("duckdb", "spark"):
+    names = {
+        "duckdb": "`consentgate build` on duckdb",
+        "duckdb_no_redaction": "the same, redaction switched off (profile only: no PII removed)",
+        "spark": "`consentgate build` on spark",
+    }
+    for engine, label in names.items():
         res = side.get(engine)
         if res is None:
             continue
         if "error" in res:
-            lines.append(f"| `consentgate build` on {engine} | failed | | | |")
+            lines.append(f"| {label} | failed | | | |")
             continue
         lines.append(
-            f"| `consentgate build` on {engine} | {res['build_s']} | {res['records_per_s']:,} | "
+            f"| {label} | {res['build_s']} | {res['records_per_s']:,} | "
             f"{res['build_peak_rss_mb']} | {res['ratio_vs_floor']} |"
         )
     s = red["sample"]

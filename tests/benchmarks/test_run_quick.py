@@ -42,6 +42,11 @@ def test_json_line_has_the_keys_and_sane_values(quick: dict) -> None:
     assert len(s["scale_records"]) == 2
     assert s["scale_records"][0] < s["scale_records"][1]
     assert s["scale_stopped"] is None
+    assert 0 < s["no_redaction_ratio_vs_floor"] < 100
+    assert s["ratio_vs_floor_largest"] == quick["curve"]["points"][-1]["ratio_vs_floor"]
+    # the profile build redacts nothing, the real one does, on the same records
+    side = quick["side"]
+    assert side["duckdb_no_redaction"]["records_used"] == side["duckdb"]["records_used"]
 
 
 def test_redaction_scores_are_on_the_ground_truth(quick: dict) -> None:

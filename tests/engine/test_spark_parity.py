@@ -53,3 +53,17 @@ def test_spark_and_duckdb_build_the_same_snapshot(
     assert not list((tmp_path / "spark").rglob("*.crc"))
     assert not list((tmp_path / "spark").rglob("_SUCCESS"))
     assert os.environ.get("SPARK_LOCAL_IP") == "127.0.0.1"
+
+
+def test_spark_counts_values_redacted_like_duckdb(tmp_path: Path, monkeypatch) -> None:
+    """On Spark the counts come from the written placeholders less those the texts already
+    held: the same figures as DuckDB's, which counts what its redaction replaced."""
+    from tests.snapshot.test_build import _with_placeholder_already_there
+
+    monkeypatch.setenv("CONSENTGATE_PSEUDONYM_KEY", "44" * 32)
+    source = _with_placeholder_already_there(tmp_path / "src")
+    t = dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
+    duck = build_snapshot(BuildOptions(source, POLICY, t, tmp_path / "duck"))
+    spark = build_snapshot(BuildOptions(source, POLICY, t, tmp_path / "spark", engine="spark"))
+    assert duck.report["redactions"]["email"] == 2
+    assert spark.report["redactions"] == duck.report["redactions"]

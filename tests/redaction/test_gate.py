@@ -3,6 +3,7 @@ finding, so the batch path and the one-text path agree."""
 
 from __future__ import annotations
 
+import re
 import re._parser as sre_parse
 
 import pyarrow as pa
@@ -84,3 +85,44 @@ def test_rows_without_digits_or_at_are_skipped() -> None:
     out, counts = Redactor().redact_batch_with_counts(texts)
     assert out.to_pylist() == ["Salary negotiable", "no numbers here", None, "two: 2", "<EMAIL>"]
     assert counts["email"] == 1 and sum(counts.values()) == 1
+
+
+def _salary_samples() -> list[str]:
+    """Texts with every currency sign and code, before and after amounts, in odd places."""
+    currencies = ["$", "€", "£", "¥", "₹", "zł", "US$", "CA$", "C$", "HK$", "AU$", "A$",
+                  "NZ$", "R$", "SFr.", "SFr", "Fr.", "zl", "złotych", "Kč", "kr", "Ft",
+                  "lei", "euros", "EUROS", "dollars", "pounds", "francs", "livres",
+                  "sterling", "TEUR", "kEUR", "KEUR",
+                  *P._CUR_CODES.split("|")]
+    amounts = ["65,000", "55 000", "72.000", "120'000", "49.99", "65", "65k", "1.2 Mio",
+               "80-90k", "50 000 à 60 000", "4 500 tys.", "٣٥٠٠٠"]
+    texts = []
+    for c in currencies:
+        for a in amounts:
+            texts += [f"Salary {c}{a} per year", f"pay: {a} {c}.", f"x{c} {a}{c}y",
+                      f"({c}{a}–{a}{c})", f"{a}{c}", f"{c}{a}"]
+    return texts
+
+
+def test_salary_first_character_guard_finds_what_the_body_finds():
+    """SALARY checks the first character before the alternation: the same matches as the
+    pattern without that check."""
+    body = re.compile(P._SALARY_BODY)
+    samples = _salary_samples()
+    found = 0
+    for text in samples:
+        expected = [m.span() for m in body.finditer(text)]
+        assert [m.span() for m in P.SALARY.finditer(text)] == expected, text
+        found += len(expected)
+    assert found > len(samples) // 2  # the samples do hold amounts
+
+
+def test_salary_first_character_guard_covers_every_first_character():
+    """Any character a candidate can start with is in SALARY_FIRST: tried at every
+    position of every sample, the body never matches from a character outside it."""
+    body = re.compile(P._SALARY_BODY)
+    first = re.compile(P.SALARY_FIRST)
+    for text in _salary_samples():
+        for pos in range(len(text)):
+            if body.match(text, pos):
+                assert first.match(text, pos), (text, pos)

@@ -374,3 +374,33 @@ def test_verify_names_a_source_that_changed_since_the_build(
         ("source", True)
     ]
     assert ("must_be_in", "fr_adult-u") in {(v.check, v.subject) for v in res.violations}
+
+
+def _with_placeholder_already_there(root: Path) -> Path:
+    """The tiny network, where the used headline already holds a placeholder."""
+    tables = tiny_tables()
+    for r in tables["records"]:
+        if r["record_id"] == "fr_adult-h":
+            r["text"] = "Senior data engineer, <EMAIL> et <PHONE> masqués, ou b.c@example.org"
+    return write_source(root, tables)
+
+
+def test_report_counts_values_redacted_not_placeholders_already_there(tmp_path: Path) -> None:
+    source = _with_placeholder_already_there(tmp_path / "src")
+    res = build(source, tmp_path / "snap")
+    # the post's email and phone, the headline's new email; not the two placeholders it had
+    assert res.report["redactions"]["email"] == 2
+    assert res.report["redactions"]["phone"] == 1
+    assert res.manifest["counts"]["redactions"] == res.report["redactions"]
+    texts = pq.read_table(tmp_path / "snap" / "data", columns=["text"]).column("text")
+    assert sum(t.as_py().count("<EMAIL>") for t in texts) == 3
+
+
+def test_redaction_in_worker_processes_counts_the_same(tmp_path: Path) -> None:
+    source = _with_placeholder_already_there(tmp_path / "src")
+    one = build(source, tmp_path / "one")
+    two = build(source, tmp_path / "two", redact_workers=2)
+    assert one.report["redactions"] == two.report["redactions"]
+    assert (tmp_path / "one" / "data" / "part-00000.parquet").read_bytes() == (
+        tmp_path / "two" / "data" / "part-00000.parquet"
+    ).read_bytes()

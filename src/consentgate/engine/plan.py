@@ -131,9 +131,12 @@ def record_decisions(
     as_of: dt.datetime,
     members: ir.Table,
     columns: tuple[str, ...] = (),
+    member_columns: tuple[str, ...] = (),
 ) -> ir.Table:
     """One row per record: record_id, member_id, kind, region, language, category, reason,
-    plus the record columns named in ``columns`` (e.g. text, created_at)."""
+    plus the record columns named in ``columns`` (e.g. text, created_at) and the columns of
+    ``members`` named in ``member_columns`` (e.g. a per-member pseudonym, computed once per
+    member instead of once per record)."""
     t = _ts(as_of)
     r = inputs.records
     kinds = kinds_table(policy)
@@ -144,6 +147,7 @@ def record_decisions(
         region=_.region,
         language=_.language,
         member_reason=_.member_reason,
+        **{f"md_{c}": members[c] for c in member_columns},
     )
     j = (
         r.left_join(md, r.member_id == md.md_member_id)
@@ -183,4 +187,5 @@ def record_decisions(
         category=j.category,
         reason=reason,
         **{c: j[c] for c in columns},
+        **{c: j[f"md_{c}"] for c in member_columns},
     )

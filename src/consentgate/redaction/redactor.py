@@ -89,20 +89,27 @@ class Redactor:
         ``counts``, when given, is incremented with the number of values redacted per class.
         """
         arr = _as_array(texts)
+        positions, values, found = self.redact_changes(arr)
+        if counts is not None:
+            counts.update(found)
+        return apply_changes(arr, positions, values)
+
+    def redact_changes(self, texts: TextArray) -> tuple[list[int], list[str], Counter]:
+        """What :meth:`redact_batch` changes, without building the column: the positions
+        of the rows that change, their redacted texts, and the values redacted per class.
+        Small to send between processes (most rows do not change)."""
+        arr = _as_array(texts)
         rows, todo, salary = _candidates(arr)
-        changed_pos: list[int] = []
-        changed_val: list[str] = []
+        positions: list[int] = []
+        values: list[str] = []
+        counts: Counter = Counter()
         for i, text, sal in zip(rows, todo, salary, strict=True):
             out, found = self._redact(text, sal)
             if found:
-                changed_pos.append(i)
-                changed_val.append(out)
-                if counts is not None:
-                    counts.update(f.cls for f in found)
-        if not changed_pos:
-            return arr
-        mask = _mask(len(arr), changed_pos)
-        return pc.replace_with_mask(arr, mask, pa.array(changed_val, type=arr.type))
+                positions.append(i)
+                values.append(out)
+                counts.update(f.cls for f in found)
+        return positions, values, counts
 
     def redact_batch_with_counts(self, texts: TextArray) -> tuple[pa.Array, dict[str, int]]:
         """The redacted column and the number of values redacted per class (every class of
@@ -148,17 +155,20 @@ def _candidates(arr: pa.Array) -> tuple[list[int], list[str], list[bool]]:
     if len(arr) == 0:
         return [], [], []
     salary = salary_cues(arr)
-    gate = pc.or_kleene(
-        pc.or_kleene(
-            pc.match_substring(arr, P.GATE_RE2_AT),
-            pc.match_substring_regex(arr, P.GATE_RE2_DIGITS6),
-        ),
-        salary,
-    )
+    gate = pc.or_kleene(pc.match_substring_regex(arr, P.GATE_RE2_AT_OR_DIGITS6), salary)
     idx = pc.indices_nonzero(pc.fill_null(gate, False))
     if len(idx) == 0:
         return [], [], []
     return idx.to_pylist(), arr.take(idx).to_pylist(), salary.take(idx).to_pylist()
+
+
+def apply_changes(texts: pa.Array, positions: list[int], values: list[str]) -> pa.Array:
+    """``texts`` with the rows at ``positions`` replaced by ``values`` (see
+    :meth:`Redactor.redact_changes`)."""
+    if not positions:
+        return texts
+    mask = _mask(len(texts), positions)
+    return pc.replace_with_mask(texts, mask, pa.array(values, type=texts.type))
 
 
 def _mask(n: int, positions: list[int]) -> pa.Array:

@@ -21,6 +21,7 @@ import json
 import os
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,8 +121,11 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
             source_fp = _combined_fingerprint(fingerprints)
 
             say("deciding members")
+            decided_members = member_decisions(inputs, opts.policy, opts.as_of)
+            # the author pseudonym, once per member rather than once per record
             members = engine.materialize(
-                member_decisions(inputs, opts.policy, opts.as_of), "member_decisions"
+                decided_members.mutate(author=_author(decided_members.member_id, opts, key)),
+                "member_decisions",
             )
             member_counts = (
                 members.group_by(["member_reason", "region"])
@@ -130,15 +134,11 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                 .to_pylist()
             )
             t0 = stage("members", t0)
+            run = _Run(engine, inputs, members, opts, source_fp, tmp, say, tick, stage, pool)
             if engine.name == "duckdb":
-                record_counts = _duckdb_records(
-                    engine, inputs, members, opts, key, source_fp, tmp, say, tick, stage, t0,
-                    pool,
-                )
+                record_counts, redactions = _duckdb_records(run, t0)
             else:
-                record_counts = _spark_records(
-                    engine, inputs, members, opts, key, source_fp, tmp, say, stage, t0
-                )
+                record_counts, redactions = _spark_records(run, t0)
             t0 = time.perf_counter()
         finally:
             if pool is not None:
@@ -148,7 +148,6 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
         shutil.rmtree(tmp / "_consent", ignore_errors=True)
 
         say("writing report and manifest")
-        redactions = _count_placeholders(tmp / "data", opts.policy.redaction.classes)
         files = [file_entry(tmp, p) for p in sorted((tmp / "data").glob("*.parquet"))]
         files += [file_entry(tmp, p) for p in sorted((tmp / "lineage").glob("*.parquet"))]
         data_rows = sum(f["rows"] for f in files if f["path"].startswith("data/"))
@@ -211,37 +210,65 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
     return BuildResult(published, manifest, report, seconds, stages)
 
 
-def _duckdb_records(
-    engine, inputs, members, opts, key, source_fp, tmp, say, tick, stage, t0, pool
-):
+@dataclass
+class _Run:
+    """What the record stages share."""
+
+    engine: Engine
+    inputs: object  # engine.plan.Inputs
+    members: object  # the materialised member decisions, with an ``author`` column
+    opts: BuildOptions
+    source_fp: str
+    tmp: Path
+    say: Progress
+    tick: Callable[[int, int], None]
+    stage: Callable[[str, float], float]
+    pool: object | None  # a process pool for redaction, or None
+
+
+def _duckdb_records(run: _Run, t0: float) -> tuple[list[dict], dict[str, int]]:
     """Counts by reason, then data and lineage in one ordered pass over the used records.
 
     Record decisions are not materialised: the counts are one aggregate over the records'
     non-text columns, and the used records (text included) are read once, in record_uid
     order, redacted batch by batch (in worker processes for large builds) and written to
-    data/ and lineage/ side by side.
+    data/ and lineage/ side by side. Returns the counts and the values redacted per class.
     """
-    say("deciding records")
-    decided = record_decisions(inputs, opts.policy, opts.as_of, members)
+    opts = run.opts
+    run.say("deciding records")
+    decided = record_decisions(run.inputs, opts.policy, opts.as_of, run.members)
     record_counts = _count_records(decided)
-    t0 = stage("records", t0)
+    t0 = run.stage("records", t0)
     used_total = sum(c["n"] for c in record_counts if c["reason"] == "used")
 
-    say("writing data and lineage (redaction, pseudonyms)")
+    run.say("writing data and lineage (redaction, pseudonyms)")
+    expr = _used_records(run).order_by("record_uid")
+    redactions = _write_data_and_lineage(
+        run, expr, lambda done: run.tick(done, used_total)
+    )
+    run.stage("data", t0)
+    return record_counts, redactions
+
+
+def _used_records(run: _Run):
+    """The used records with the data columns (text not yet redacted) and lineage's ids."""
+    opts = run.opts
     with_text = record_decisions(
-        inputs, opts.policy, opts.as_of, members, columns=("text", "created_at")
+        run.inputs, opts.policy, opts.as_of, run.members,
+        columns=("text", "created_at"), member_columns=("author",),
     )
     used = with_text.filter(with_text.reason == "used")
-    expr = used.select(
-        **_data_columns(used, opts, key), text=used.text,
-        record_id=used.record_id, member_id=used.member_id,
-    ).order_by("record_uid")
-    _write_data_and_lineage(
-        engine, expr, tmp, source_fp, opts.policy.redaction.classes, pool,
-        lambda done: tick(done, used_total),
+    return used.select(
+        record_uid=record_uid(used.record_id),
+        kind=used.kind,
+        category=used.category,
+        created_at=used.created_at,
+        language=used.language,
+        author=used.author,
+        text=used.text,
+        record_id=used.record_id,
+        member_id=used.member_id,
     )
-    stage("data", t0)
-    return record_counts
 
 
 def _count_records(decided) -> list[dict]:
@@ -254,53 +281,60 @@ def _count_records(decided) -> list[dict]:
     )
 
 
-def _spark_records(engine, inputs, members, opts, key, source_fp, tmp, say, stage, t0):
-    say("deciding records")
+def _spark_records(run: _Run, t0: float) -> tuple[list[dict], dict[str, int]]:
+    engine, opts = run.engine, run.opts
+    run.say("deciding records")
     decided = engine.materialize(
-        record_decisions(inputs, opts.policy, opts.as_of, members), "record_decisions"
+        record_decisions(run.inputs, opts.policy, opts.as_of, run.members), "record_decisions"
     )
     record_counts = _count_records(decided)
-    t0 = stage("records", t0)
+    t0 = run.stage("records", t0)
 
-    say("writing lineage")
+    run.say("writing lineage")
     kept = decided.filter(decided.reason == "used")
     lineage = kept.select(
         record_uid=record_uid(kept.record_id),
         record_id=kept.record_id,
         member_id=kept.member_id,
-        source_fingerprint=ibis.literal(source_fp),
+        source_fingerprint=ibis.literal(run.source_fp),
     ).order_by("record_uid")
-    _write(engine, lineage, tmp / "lineage")
-    t0 = stage("lineage", t0)
+    _write(engine, lineage, run.tmp / "lineage")
+    t0 = run.stage("lineage", t0)
 
-    say("writing data (redaction, pseudonyms)")
-    with_text = record_decisions(
-        inputs, opts.policy, opts.as_of, members, columns=("text", "created_at")
-    )
-    used = with_text.filter(with_text.reason == "used")
+    run.say("writing data (redaction, pseudonyms)")
+    used = _used_records(run)
     redact = redact_udf(engine.name, opts.policy.redaction.classes)
-    data = used.select(**_data_columns(used, opts, key), text=redact(used.text)).order_by(
-        "record_uid"
-    )
-    _write(engine, data, tmp / "data")
-    stage("data", t0)
-    return record_counts
+    data = used.select(*DATA_COLUMNS[:-1], text=redact(used.text)).order_by("record_uid")
+    _write(engine, data, run.tmp / "data")
+    # Each value redacted adds one placeholder and none is ever removed, so the values
+    # redacted are the placeholders written less those the texts already held.
+    classes = opts.policy.redaction.classes
+    before = _placeholders_in(used, classes)
+    after = _count_placeholders(run.tmp / "data", classes)
+    run.stage("data", t0)
+    return record_counts, {c: after[c] - before[c] for c in classes}
 
 
-def _data_columns(used, opts: BuildOptions, key: bytes) -> dict:
-    author = (
-        pseudonym(used.member_id, key)
-        if opts.policy.redaction.pseudonymize_author
-        else used.member_id
-    )
-    return dict(
-        record_uid=record_uid(used.record_id),
-        kind=used.kind,
-        category=used.category,
-        created_at=used.created_at,
-        language=used.language,
-        author=author,
-    )
+def _author(member_id, opts: BuildOptions, key: bytes):
+    if opts.policy.redaction.pseudonymize_author:
+        return pseudonym(member_id, key)
+    return member_id
+
+
+def _placeholders_in(table, classes) -> dict[str, int]:
+    """Placeholders (``<EMAIL>``, ...) in the ``text`` column of ``table``, per class,
+    counted on the engine."""
+    from consentgate.redaction import PLACEHOLDERS
+
+    t = table.text.fill_null("")
+    aggs = {
+        c: ((t.length() - t.replace(PLACEHOLDERS[c], "").length()) // len(PLACEHOLDERS[c]))
+        .sum()
+        .fill_null(0)
+        for c in classes
+    }
+    row = table.aggregate(**aggs).to_pyarrow().to_pylist()[0]
+    return {c: int(row[c]) for c in classes}
 
 
 def _combined_fingerprint(fingerprints: dict[str, str]) -> str:
@@ -329,11 +363,12 @@ def _write(engine: Engine, expr, folder: Path) -> None:
     shutil.rmtree(spark_out)
 
 
-def _redact_texts(classes: tuple[str, ...], texts: pa.Array) -> pa.Array:
-    """Worker-side: redact one batch of texts (module level, so that it pickles by name)."""
+def _redact_piece(classes: tuple[str, ...], texts: pa.Array) -> tuple[list[int], list[str], Counter]:
+    """Worker-side: what redaction changes in one piece of texts (module level, so that it
+    pickles by name). Only the changed rows travel back."""
     from consentgate.redaction import Redactor
 
-    return Redactor(classes=classes).redact_batch(texts)
+    return Redactor(classes=classes).redact_changes(texts)
 
 
 def _redaction_pool(opts: BuildOptions, source):
@@ -393,23 +428,18 @@ _WRITER_OPTIONS = dict(
 )
 
 
-def _write_data_and_lineage(
-    engine: Engine,
-    expr,
-    tmp: Path,
-    source_fp: str,
-    classes,
-    pool,
-    done: Callable[[int], None],
-) -> None:
+def _write_data_and_lineage(run: _Run, expr, done: Callable[[int], None]) -> dict[str, int]:
     """Stream the used records out of the engine in record_uid order; write lineage as they
-    come and data once each batch is redacted, keeping the order. With a ``pool``, each
-    batch is cut into pieces of REDACT_CHUNK_ROWS redacted in the worker processes, two
-    batches in flight at a time (memory stays flat); the output is the same bytes either way.
-    """
+    come and data once each batch is redacted, keeping the order. With a pool, each batch is
+    cut into pieces of REDACT_CHUNK_ROWS redacted in the worker processes, two batches in
+    flight at a time (memory stays flat); the output is the same bytes either way.
+    Returns the values redacted per class."""
     import collections
 
-    classes = tuple(classes)
+    from consentgate.redaction.redactor import apply_changes
+
+    classes = tuple(run.opts.policy.redaction.classes)
+    pool, tmp = run.pool, run.tmp
     schema = expr.schema().to_pyarrow()
     data_schema = pa.schema([schema.field(c) for c in DATA_COLUMNS])
     lineage_schema = pa.schema(
@@ -421,6 +451,7 @@ def _write_data_and_lineage(
     pending: collections.deque = collections.deque()
     in_flight = 2 if pool is not None else 0  # batches waiting for their redaction
     written = 0
+    counts: Counter = Counter()
     with (
         pq.ParquetWriter(tmp / "data" / "part-00000.parquet", data_schema,
                          **_WRITER_OPTIONS) as data_w,
@@ -430,34 +461,41 @@ def _write_data_and_lineage(
 
         def flush_one() -> None:
             nonlocal written
-            batch, texts = pending.popleft()
-            if pool is not None:
-                texts = pa.concat_arrays([f.result() for f in texts])
+            batch, pieces = pending.popleft()
+            positions: list[int] = []
+            values: list[str] = []
+            for offset, piece in pieces:
+                rows, texts, found = piece.result() if pool is not None else piece
+                positions.extend(offset + i for i in rows)
+                values.extend(texts)
+                counts.update(found)
+            texts = apply_changes(batch.column("text"), positions, values)
             columns = [batch.column(c) for c in DATA_COLUMNS[:-1]] + [texts]
             data_w.write_batch(pa.RecordBatch.from_arrays(columns, schema=data_schema))
             written += batch.num_rows
             done(written)
 
-        reader = engine.con.to_pyarrow_batches(expr, chunk_size=STREAM_BATCH_ROWS)
+        fingerprint = pa.scalar(run.source_fp, pa.string())
+        reader = run.engine.con.to_pyarrow_batches(expr, chunk_size=STREAM_BATCH_ROWS)
         for raw in reader:
             batch = raw.cast(schema)
-            fp = pa.array([source_fp] * batch.num_rows, type=pa.string())
             lineage_w.write_batch(
                 pa.RecordBatch.from_arrays(
                     [batch.column("record_uid"), batch.column("record_id"),
-                     batch.column("member_id"), fp],
+                     batch.column("member_id"),
+                     pa.repeat(fingerprint, batch.num_rows)],
                     schema=lineage_schema,
                 )
             )
             texts = batch.column("text")
             if pool is None:
-                pending.append((batch, _redact_texts(classes, texts)))
+                pending.append((batch, [(0, _redact_piece(classes, texts))]))
             else:
                 # small compact pieces: the workers stay busy, and a pickled slice would
                 # carry the whole batch's buffers
                 pieces = [
-                    pool.submit(_redact_texts, classes,
-                                pa.concat_arrays([texts.slice(i, REDACT_CHUNK_ROWS)]))
+                    (i, pool.submit(_redact_piece, classes,
+                                    pa.concat_arrays([texts.slice(i, REDACT_CHUNK_ROWS)])))
                     for i in range(0, len(texts), REDACT_CHUNK_ROWS)
                 ]
                 pending.append((batch, pieces))
@@ -465,6 +503,7 @@ def _write_data_and_lineage(
                 flush_one()
         while pending:
             flush_one()
+    return {c: counts.get(c, 0) for c in classes}
 
 
 def _count_placeholders(folder: Path, classes) -> dict[str, int]:

@@ -116,3 +116,32 @@ def test_pickle_and_equality() -> None:
     assert clone.redact(TEXT) == r.redact(TEXT)
     assert len(pickle.dumps(r)) < 200  # no compiled patterns or caches travel
     assert Redactor() != r
+
+
+def test_no_classes_changes_nothing() -> None:
+    r = Redactor(classes=[])
+    texts = pa.array([TEXT, None, "a@b.org"])
+    assert r.redact(TEXT) == TEXT and r.find(TEXT) == []
+    assert r.redact_batch(texts) is texts
+    assert r.redact_changes(texts) == ([], [], Counter())
+
+
+def test_a_subset_finds_what_all_classes_find_of_it() -> None:
+    """Skipping salaries (or any class) leaves the other classes' findings as they are."""
+    texts = [text for text, _, _ in CORPUS] + [TEXT]
+    everything = Redactor().find_batch(pa.array(texts))
+    for classes in (("email", "phone", "iban", "card", "national_id"), ("phone",),
+                    ("salary",), ("card", "salary")):
+        subset = Redactor(classes=classes)
+        want = [[f for f in found if f.cls in classes] for found in everything]
+        assert subset.find_batch(pa.array(texts)) == want, classes
+        assert [subset.find(t) for t in texts] == want, classes
+
+
+def test_redact_changes_is_what_redact_batch_changes() -> None:
+    r = Redactor()
+    texts = pa.array([TEXT, None, "nothing", "a@b.org and c@d.org", ""])
+    positions, values, counts = r.redact_changes(texts)
+    assert positions == [0, 3]
+    assert values == [r.redact(TEXT), "<EMAIL> and <EMAIL>"]
+    assert counts == Counter(r.redact_batch_with_counts(texts)[1])

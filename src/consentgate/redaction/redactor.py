@@ -62,6 +62,10 @@ class Redactor:
         return self._redact(text, None)[0]
 
     def _find(self, text: str, salary: bool | None) -> list[Finding]:
+        if not self.classes:
+            return []
+        if "salary" not in self.classes:
+            salary = False  # salaries are looked for last: skipping them changes nothing else
         found = scan(text, salary)
         if self._all or not found:
             return found
@@ -99,7 +103,7 @@ class Redactor:
         of the rows that change, their redacted texts, and the values redacted per class.
         Small to send between processes (most rows do not change)."""
         arr = _as_array(texts)
-        rows, todo, salary = _candidates(arr)
+        rows, todo, salary = self._candidates(arr)
         positions: list[int] = []
         values: list[str] = []
         counts: Counter = Counter()
@@ -129,10 +133,18 @@ class Redactor:
         """Findings per row (an empty list for null rows and rows without findings)."""
         arr = _as_array(texts)
         out: list[list[Finding]] = [[] for _ in range(len(arr))]
-        rows, todo, salary = _candidates(arr)
+        rows, todo, salary = self._candidates(arr)
         for i, text, sal in zip(rows, todo, salary, strict=True):
             out[i] = self._find(text, sal)
         return out
+
+    def _candidates(self, arr: pa.Array) -> tuple[list[int], list[str], list[bool]]:
+        """The rows that may hold a finding of this redactor's classes (RE2, vectorised),
+        their texts, and whether each may hold a salary. See scan.py for why the per-text
+        path finds nothing in the other rows."""
+        if not self.classes:
+            return [], [], []
+        return _candidates(arr, salaries="salary" in self.classes)
 
 
 def _as_array(texts: TextArray) -> pa.Array:
@@ -149,13 +161,15 @@ def _as_array(texts: TextArray) -> pa.Array:
     return pa.array(list(texts), type=pa.string())
 
 
-def _candidates(arr: pa.Array) -> tuple[list[int], list[str], list[bool]]:
-    """The rows that may hold a finding (RE2, vectorised), their texts, and whether each may
-    hold a salary. See scan.py for why the per-text path finds nothing in the other rows."""
+def _candidates(arr: pa.Array, salaries: bool = True) -> tuple[list[int], list[str], list[bool]]:
     if len(arr) == 0:
         return [], [], []
-    salary = salary_cues(arr)
-    gate = pc.or_kleene(pc.match_substring_regex(arr, P.GATE_RE2_AT_OR_DIGITS6), salary)
+    gate = pc.match_substring_regex(arr, P.GATE_RE2_AT_OR_DIGITS6)
+    if salaries:
+        salary = salary_cues(arr)
+        gate = pc.or_kleene(gate, salary)
+    else:
+        salary = pa.repeat(pa.scalar(False), len(arr))
     idx = pc.indices_nonzero(pc.fill_null(gate, False))
     if len(idx) == 0:
         return [], [], []

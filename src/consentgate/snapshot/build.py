@@ -379,6 +379,8 @@ def _redaction_pool(opts: BuildOptions, source):
     import concurrent.futures as cf
     import multiprocessing as mp
 
+    if not opts.policy.redaction.classes:
+        return None  # nothing to redact
     workers = opts.redact_workers
     if workers is None:
         workers = opts.threads or os.cpu_count() or 1

@@ -128,6 +128,29 @@ def records_info(net: Path) -> tuple[int, int]:
     return rows, size
 
 
+def round_robin(runs: dict, repeat: int) -> dict:
+    """Call each of ``runs`` (name -> function returning a dict with one ``*_s`` time and
+    one ``*_peak_rss_mb``) ``repeat`` times, taking turns so that a slow moment on a shared
+    machine hits them all alike; per name: the median time, every time, the largest peak."""
+    import statistics
+
+    got: dict[str, list[dict]] = {name: [] for name in runs}
+    for _ in range(max(1, repeat)):
+        for name, fn in runs.items():
+            got[name].append(fn())
+    out = {}
+    for name, results in got.items():
+        first = dict(results[0])
+        time_key = next(k for k in first if k.endswith("_s"))
+        rss_key = next(k for k in first if k.endswith("_peak_rss_mb"))
+        times = [r[time_key] for r in results]
+        first[time_key] = round(statistics.median(times), 2)
+        first[time_key.removesuffix("_s") + "_runs_s"] = times
+        first[rss_key] = max(r[rss_key] for r in results)
+        out[name] = first
+    return out
+
+
 def floor_run(net: Path, threads: int, work: Path) -> dict:
     """The floor: copy the records table to one zstd Parquet file with DuckDB, in a fresh
     process."""

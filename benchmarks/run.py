@@ -75,18 +75,22 @@ def default_compare_python() -> Path:
 
 
 # -- pieces --------------------------------------------------------------------------------
-def side_by_side(net: Path, threads: int, spark: bool = True) -> dict:
-    """Floor, DuckDB build and (optionally) Spark build on one network, fresh processes."""
+def side_by_side(net: Path, threads: int, spark: bool = True, repeat: int = 1) -> dict:
+    """Floor, DuckDB build (with and without redaction) and, once, Spark build on one
+    network, each in a fresh process; the first three ``repeat`` times, taking turns."""
     rows, size = B.records_info(net)
     work = Path(tempfile.mkdtemp(prefix="cg-run-"))
     try:
         out = {"records": rows, "input_mb": round(size / 1e6, 1)}
-        out["floor"] = B.floor_run(net, threads, work)
-        out["duckdb"] = B.build_run(net, threads, work, "duckdb")
-        # the same build with redaction switched off: what the rest of the build costs
-        out["duckdb_no_redaction"] = B.build_run(
-            net, threads, work, "duckdb", policy=_policy_without_redaction(work)
-        )
+        no_redaction = _policy_without_redaction(work)
+        out.update(B.round_robin({
+            "floor": lambda: B.floor_run(net, threads, work),
+            "duckdb": lambda: B.build_run(net, threads, work, "duckdb"),
+            # the same build with redaction switched off: what the rest of the build costs
+            "duckdb_no_redaction": lambda: B.build_run(
+                net, threads, work, "duckdb", policy=no_redaction
+            ),
+        }, repeat))
         if spark:
             try:
                 out["spark"] = B.build_run(net, threads, work, "spark")
@@ -179,8 +183,11 @@ def redaction_compare(net: Path, sample_size: int, compare_python: Path | None) 
     return out
 
 
-def scale_curve(members: list[int], cache: Path, threads: int, budget_s: float) -> dict:
-    """`consentgate build` (DuckDB) at each size, fresh process each, with its floor."""
+def scale_curve(
+    members: list[int], cache: Path, threads: int, budget_s: float, repeat: int = 1
+) -> dict:
+    """`consentgate build` (DuckDB) at each size, fresh process each, with its floor; both
+    ``repeat`` times, taking turns (medians)."""
     started = time.perf_counter()
     points: list[dict] = []
     stopped = None
@@ -189,7 +196,7 @@ def scale_curve(members: list[int], cache: Path, threads: int, budget_s: float) 
         if points:
             last = points[-1]
             # the next size costs about twice the last (generation + floor + build)
-            guess = 2 * (last["generate_s"] + last["build_s"] + last["floor_s"])
+            guess = 2 * (last["generate_s"] + repeat * (last["build_s"] + last["floor_s"]))
             if elapsed + guess > budget_s:
                 stopped = (f"stopped before {m * RECORDS_PER_MEMBER / 1e6:g}M records: "
                            f"~{guess:.0f} s more would pass the {budget_s:.0f} s budget")
@@ -200,8 +207,11 @@ def scale_curve(members: list[int], cache: Path, threads: int, budget_s: float) 
         rows, size = B.records_info(net)
         work = Path(tempfile.mkdtemp(prefix="cg-run-"))
         try:
-            floor = B.floor_run(net, threads, work)
-            built = B.build_run(net, threads, work, "duckdb")
+            both = B.round_robin({
+                "floor": lambda: B.floor_run(net, threads, work),  # noqa: B023 (run now)
+                "build": lambda: B.build_run(net, threads, work, "duckdb"),  # noqa: B023
+            }, repeat)
+            floor, built = both["floor"], both["build"]
         finally:
             shutil.rmtree(work, ignore_errors=True)
         point = {
@@ -276,21 +286,31 @@ def _rp(scores: tuple[int, int, int, int]) -> str:
     return f"{rec} / {prec}"
 
 
-def markdown(side: dict, red: dict, curve: dict, cmd: str, threads: int) -> str:
+def _runs(res: dict, key: str) -> str:
+    return ", ".join(str(x) for x in res.get(key, []))
+
+
+def markdown(
+    side: dict, red: dict, curve: dict, cmd: str, threads: int, repeat: int = 1
+) -> str:
     rows = side["records"]
+    floor = side["floor"]
     lines = [
         f"`{cmd}` — {dt.date.today().isoformat()}, {platform.system()} {platform.machine()}, "
         f"{os.cpu_count()} CPU(s) (shared), Python {platform.python_version()}, "
         f"{threads} threads. Every build and floor runs in a fresh process; peak memory is the "
         "largest sum of PSS over the process and its descendants (redaction workers, Spark's "
-        "JVM), sampled every 50 ms.",
+        "JVM), sampled every 50 ms. "
+        f"Floors and DuckDB builds run {repeat} time(s) each, taking turns: seconds are the "
+        "median (every run in the *runs* column), peak memory the largest; Spark runs once.",
         "",
         f"### Side by side ({rows:,} records, {side['input_mb']} MB of Parquet)",
         "",
-        "| run | seconds | records/s | peak memory MB | ratio_vs_floor |",
-        "|---|---:|---:|---:|---:|",
-        f"| floor: DuckDB copy of the records to Parquet | {side['floor']['floor_s']} | "
-        f"{rows / side['floor']['floor_s']:,.0f} | {side['floor']['floor_peak_rss_mb']} | 1 |",
+        "| run | seconds | runs (s) | records/s | peak memory MB | ratio_vs_floor |",
+        "|---|---:|---|---:|---:|---:|",
+        f"| floor: DuckDB copy of the records to Parquet | {floor['floor_s']} | "
+        f"{_runs(floor, 'floor_runs_s')} | "
+        f"{rows / floor['floor_s']:,.0f} | {floor['floor_peak_rss_mb']} | 1 |",
     ]
     names = {
         "duckdb": "`consentgate build` on duckdb",
@@ -302,11 +322,11 @@ def markdown(side: dict, red: dict, curve: dict, cmd: str, threads: int) -> str:
         if res is None:
             continue
         if "error" in res:
-            lines.append(f"| {label} | failed | | | |")
+            lines.append(f"| {label} | failed | | | | |")
             continue
         lines.append(
-            f"| {label} | {res['build_s']} | {res['records_per_s']:,} | "
-            f"{res['build_peak_rss_mb']} | {res['ratio_vs_floor']} |"
+            f"| {label} | {res['build_s']} | {_runs(res, 'build_runs_s')} | "
+            f"{res['records_per_s']:,} | {res['build_peak_rss_mb']} | {res['ratio_vs_floor']} |"
         )
     s = red["sample"]
     lines += [
@@ -365,15 +385,16 @@ def markdown(side: dict, red: dict, curve: dict, cmd: str, threads: int) -> str:
         "",
         "### Scale curve (`consentgate build` on DuckDB)",
         "",
-        "| records | input MB | generate s | floor s | build s | records/s | peak memory MB | "
-        "ratio_vs_floor |",
+        "| records | input MB | generate s | floor s (runs) | build s (runs) | records/s | "
+        "peak memory MB | ratio_vs_floor |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for p in curve["points"]:
         lines.append(
-            f"| {p['records']:,} | {p['input_mb']} | {p['generate_s']} | {p['floor_s']} | "
-            f"{p['build_s']} | {p['records_per_s']:,} | {p['build_peak_rss_mb']} | "
-            f"{p['ratio_vs_floor']} |"
+            f"| {p['records']:,} | {p['input_mb']} | {p['generate_s']} | "
+            f"{p['floor_s']} ({_runs(p, 'floor_runs_s')}) | "
+            f"{p['build_s']} ({_runs(p, 'build_runs_s')}) | {p['records_per_s']:,} | "
+            f"{p['build_peak_rss_mb']} | {p['ratio_vs_floor']} |"
         )
     if curve["stopped"]:
         lines += ["", f"- {curve['stopped']}."]
@@ -425,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--members", type=int, nargs="+",
                     help="scale curve sizes as member counts (~50 records each); overrides")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs of each floor and DuckDB build, taking turns; medians reported")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "cg-bench-nets")
     ap.add_argument("--compare-python", type=Path, default=default_compare_python())
     ap.add_argument("--sample", type=int, default=20_000, help="records for the comparison")
@@ -443,14 +466,16 @@ def main(argv: list[str] | None = None) -> int:
     args.cache.mkdir(parents=True, exist_ok=True)
     base = B.ensure_network(args.cache, members[0])
     print(f"side by side on {base} ...", flush=True)
-    side = side_by_side(base, args.threads, spark=not args.no_spark)
+    if args.quick:
+        args.repeat = 1
+    side = side_by_side(base, args.threads, spark=not args.no_spark, repeat=args.repeat)
     print(json.dumps({"side_by_side": side}), flush=True)
     print("redaction ...", flush=True)
     red = redaction_compare(base, args.sample, args.compare_python)
     print("scale curve ...", flush=True)
-    curve = scale_curve(members, args.cache, args.threads, args.budget)
+    curve = scale_curve(members, args.cache, args.threads, args.budget, args.repeat)
     cmd = "python benchmarks/run.py" + (" --quick" if args.quick else "")
-    text = markdown(side, red, curve, cmd, args.threads)
+    text = markdown(side, red, curve, cmd, args.threads, args.repeat)
     print(text)
     if not args.no_docs:
         plot(curve, PLOT)

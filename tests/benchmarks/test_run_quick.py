@@ -70,3 +70,26 @@ def test_markdown_and_plot(quick: dict, tmp_path: Path) -> None:
     run.replace_section(doc, run.SECTION, text)
     out = doc.read_text()
     assert "## Other\n\nkept" in out and f"## {run.SECTION}" in out
+
+
+def test_round_robin_takes_turns_and_reports_medians() -> None:
+    calls: list[str] = []
+    floor_times = iter([3.0, 1.0, 2.0])
+    build_times = iter([5.0, 9.0, 7.0])
+
+    def floor() -> dict:
+        calls.append("floor")
+        return {"floor_s": next(floor_times), "floor_peak_rss_mb": 100 + len(calls)}
+
+    def build() -> dict:
+        calls.append("build")
+        return {"build_s": next(build_times), "build_peak_rss_mb": 500 - len(calls),
+                "records_used": 7}
+
+    out = run.B.round_robin({"floor": floor, "build": build}, 3)
+    assert calls == ["floor", "build"] * 3
+    assert out["floor"]["floor_s"] == 2.0 and out["floor"]["floor_runs_s"] == [3.0, 1.0, 2.0]
+    assert out["build"]["build_s"] == 7.0 and out["build"]["build_runs_s"] == [5.0, 9.0, 7.0]
+    assert out["floor"]["floor_peak_rss_mb"] == 105  # the largest of the three
+    assert out["build"]["build_peak_rss_mb"] == 498
+    assert out["build"]["records_used"] == 7

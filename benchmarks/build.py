@@ -179,12 +179,15 @@ def build_run(
     return {"build_s": round(seconds, 2), "build_peak_rss_mb": round(rss), "records_used": used}
 
 
-def bench_size(net: Path, threads: int, engine: str = "duckdb") -> dict:
+def bench_size(net: Path, threads: int, engine: str = "duckdb", repeat: int = 1) -> dict:
     rows, size = records_info(net)
     work = Path(tempfile.mkdtemp(prefix="cg-bench-"))
     try:
-        floor = floor_run(net, threads, work)
-        built = build_run(net, threads, work, engine)
+        both = round_robin({
+            "floor": lambda: floor_run(net, threads, work),
+            "build": lambda: build_run(net, threads, work, engine),
+        }, repeat)
+        floor, built = both["floor"], both["build"]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     build_s = built["build_s"]
@@ -222,12 +225,14 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "cg-bench-nets")
     ap.add_argument("--no-docs", action="store_true", help="Do not rewrite docs/benchmarks.md.")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs of the floor and the build, taking turns; medians reported")
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     results = []
     for members in args.members:
         net = ensure_network(args.cache, members)
-        res = bench_size(net, args.threads)
+        res = bench_size(net, args.threads, repeat=args.repeat)
         print(json.dumps(res), flush=True)
         results.append(res)
     text = table(results)
@@ -238,7 +243,9 @@ def main() -> None:
             f" ({args.threads} threads, {os.cpu_count()} cores). The floor copies the records "
             "table to one zstd Parquet file with DuckDB in a fresh process; the build is "
             "`consentgate build` (eligibility, selection, redaction, pseudonyms, lineage, report, "
-            "manifest) in a fresh process. ratio_vs_floor = floor time / build time. Peak memory: "
+            "manifest) in a fresh process; each runs --repeat times (here "
+            f"{args.repeat}), taking turns, and the median time is given. "
+            "ratio_vs_floor = floor time / build time. Peak memory: "
             "the largest PSS sum of the process and its descendants, sampled every 50 ms.\n\n"
             + text
         )

@@ -145,3 +145,19 @@ def test_redact_changes_is_what_redact_batch_changes() -> None:
     assert positions == [0, 3]
     assert values == [r.redact(TEXT), "<EMAIL> and <EMAIL>"]
     assert counts == Counter(r.redact_batch_with_counts(texts)[1])
+
+
+def test_gate_then_redact_gated_is_redact_changes() -> None:
+    """The two halves the build runs in different processes give what one call gives."""
+    texts = pa.array([t for t, _, _ in CORPUS] + [TEXT, None, "nothing", ""])
+    for classes in (None, ("email", "phone"), ("salary",), ()):
+        r = Redactor(classes=classes)
+        rows, salary = r.gate(texts)
+        assert len(rows) == len(salary) <= len(texts)
+        changed, values, counts = r.redact_gated(texts.take(rows), salary)
+        want = r.redact_changes(texts)
+        assert ([rows[i].as_py() for i in changed], values, counts) == want, classes
+        # rows the gate leaves out never change
+        left_out = set(range(len(texts))) - set(rows.to_pylist())
+        assert not left_out & set(want[0])
+    assert len(Redactor(classes=()).gate(texts)[0]) == 0

@@ -104,10 +104,32 @@ class Redactor:
         Small to send between processes (most rows do not change)."""
         arr = _as_array(texts)
         rows, todo, salary = self._candidates(arr)
+        changed, values, counts = self.redact_gated(todo, salary)
+        return [rows[i] for i in changed], values, counts
+
+    def gate(self, texts: TextArray) -> tuple[pa.Array, pa.Array]:
+        """The vectorised first step of :meth:`redact_changes`: the positions of the rows
+        that may hold a value of this redactor's classes, and for each whether it may hold a
+        salary. No other row can change, so only these need :meth:`redact_gated` (in
+        another process, say)."""
+        arr = _as_array(texts)
+        if not self.classes or len(arr) == 0:
+            return pa.array([], pa.int64()), pa.array([], pa.bool_())
+        return _gate(arr, salaries="salary" in self.classes)
+
+    def redact_gated(
+        self, texts: TextArray, salary: Sequence[bool] | pa.Array
+    ) -> tuple[list[int], list[str], Counter]:
+        """:meth:`redact_changes` on rows that passed :meth:`gate` (``salary``: its flags
+        for them): positions among these rows, redacted texts, values redacted per class."""
+        if isinstance(texts, pa.Array | pa.ChunkedArray):
+            texts = texts.to_pylist()
+        if isinstance(salary, pa.Array | pa.ChunkedArray):
+            salary = salary.to_pylist()
         positions: list[int] = []
         values: list[str] = []
         counts: Counter = Counter()
-        for i, text, sal in zip(rows, todo, salary, strict=True):
+        for i, (text, sal) in enumerate(zip(texts, salary, strict=True)):
             out, found = self._redact(text, sal)
             if found:
                 positions.append(i)
@@ -164,6 +186,14 @@ def _as_array(texts: TextArray) -> pa.Array:
 def _candidates(arr: pa.Array, salaries: bool = True) -> tuple[list[int], list[str], list[bool]]:
     if len(arr) == 0:
         return [], [], []
+    idx, salary = _gate(arr, salaries)
+    if len(idx) == 0:
+        return [], [], []
+    return idx.to_pylist(), arr.take(idx).to_pylist(), salary.to_pylist()
+
+
+def _gate(arr: pa.Array, salaries: bool) -> tuple[pa.Array, pa.Array]:
+    """Positions of the rows that may hold a finding, and their salary flags."""
     gate = pc.match_substring_regex(arr, P.GATE_RE2_AT_OR_DIGITS6)
     if salaries:
         salary = salary_cues(arr)
@@ -171,9 +201,7 @@ def _candidates(arr: pa.Array, salaries: bool = True) -> tuple[list[int], list[s
     else:
         salary = pa.repeat(pa.scalar(False), len(arr))
     idx = pc.indices_nonzero(pc.fill_null(gate, False))
-    if len(idx) == 0:
-        return [], [], []
-    return idx.to_pylist(), arr.take(idx).to_pylist(), salary.take(idx).to_pylist()
+    return idx, salary.take(idx)
 
 
 def apply_changes(texts: pa.Array, positions: list[int], values: list[str]) -> pa.Array:

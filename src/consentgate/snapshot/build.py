@@ -434,9 +434,10 @@ _WRITER_OPTIONS = dict(
 
 def _write_data_and_lineage(run: _Run, expr, done: Callable[[int], None]) -> dict[str, int]:
     """Stream the used records out of the engine in record_uid order; write lineage as they
-    come and data once each batch is redacted, keeping the order. With a pool, each batch is
-    cut into pieces of REDACT_CHUNK_ROWS redacted in the worker processes, two batches in
-    flight at a time (memory stays flat); the output is the same bytes either way.
+    come and data once each batch is redacted, keeping the order. The row gate (vectorised)
+    runs here; with a pool, the rows it lets through are cut into pieces of
+    REDACT_CHUNK_ROWS scanned in the worker processes, two batches in flight at a time
+    (memory stays flat); the output is the same bytes either way.
     Returns the values redacted per class."""
     import collections
 

@@ -103,9 +103,10 @@ class Redactor:
         of the rows that change, their redacted texts, and the values redacted per class.
         Small to send between processes (most rows do not change)."""
         arr = _as_array(texts)
-        rows, todo, salary = self._candidates(arr)
-        changed, values, counts = self.redact_gated(todo, salary)
-        return [rows[i] for i in changed], values, counts
+        rows, salary = self.gate(arr)
+        changed, values, counts = self.redact_gated(arr.take(rows), salary)
+        index = rows.to_pylist()
+        return [index[i] for i in changed], values, counts
 
     def gate(self, texts: TextArray) -> tuple[pa.Array, pa.Array]:
         """The vectorised first step of :meth:`redact_changes`: the positions of the rows
@@ -155,18 +156,11 @@ class Redactor:
         """Findings per row (an empty list for null rows and rows without findings)."""
         arr = _as_array(texts)
         out: list[list[Finding]] = [[] for _ in range(len(arr))]
-        rows, todo, salary = self._candidates(arr)
-        for i, text, sal in zip(rows, todo, salary, strict=True):
+        rows, salary = self.gate(arr)
+        todo = arr.take(rows).to_pylist()
+        for i, text, sal in zip(rows.to_pylist(), todo, salary.to_pylist(), strict=True):
             out[i] = self._find(text, sal)
         return out
-
-    def _candidates(self, arr: pa.Array) -> tuple[list[int], list[str], list[bool]]:
-        """The rows that may hold a finding of this redactor's classes (RE2, vectorised),
-        their texts, and whether each may hold a salary. See scan.py for why the per-text
-        path finds nothing in the other rows."""
-        if not self.classes:
-            return [], [], []
-        return _candidates(arr, salaries="salary" in self.classes)
 
 
 def _as_array(texts: TextArray) -> pa.Array:
@@ -183,17 +177,9 @@ def _as_array(texts: TextArray) -> pa.Array:
     return pa.array(list(texts), type=pa.string())
 
 
-def _candidates(arr: pa.Array, salaries: bool = True) -> tuple[list[int], list[str], list[bool]]:
-    if len(arr) == 0:
-        return [], [], []
-    idx, salary = _gate(arr, salaries)
-    if len(idx) == 0:
-        return [], [], []
-    return idx.to_pylist(), arr.take(idx).to_pylist(), salary.to_pylist()
-
-
 def _gate(arr: pa.Array, salaries: bool) -> tuple[pa.Array, pa.Array]:
-    """Positions of the rows that may hold a finding, and their salary flags."""
+    """Positions of the rows that may hold a finding, and their salary flags. See scan.py
+    for why the per-text path finds nothing in the other rows."""
     gate = pc.match_substring_regex(arr, P.GATE_RE2_AT_OR_DIGITS6)
     if salaries:
         salary = salary_cues(arr)

@@ -517,18 +517,14 @@ def _write_data_and_lineage(run: _Run, expr, done: Callable[[int], None]) -> dic
 
 
 def _count_placeholders(folder: Path, classes) -> dict[str, int]:
-    """How many values of each class were replaced, counted on the written data."""
-    import duckdb
-
-    from consentgate.redaction import PLACEHOLDERS
-
-    con = duckdb.connect()
-    files = [str(p) for p in sorted(folder.glob("*.parquet"))]
-    exprs = ", ".join(
-        f"coalesce(sum(len(string_split(text, '{PLACEHOLDERS[c]}')) - 1), 0)" for c in classes
-    )
-    row = con.execute(f"SELECT {exprs} FROM read_parquet($files)", {"files": files}).fetchall()[0]
-    return {c: int(n) for c, n in zip(classes, row, strict=True)}
+    """Placeholders per class in the Parquet files written under ``folder`` (read back
+    with DuckDB; the same count as :func:`_placeholders_in`)."""
+    con = ibis.duckdb.connect()
+    try:
+        files = [str(p) for p in sorted(folder.glob("*.parquet"))]
+        return _placeholders_in(con.read_parquet(files), classes)
+    finally:
+        con.disconnect()
 
 
 def manifest_of(snapshot: Path) -> dict:

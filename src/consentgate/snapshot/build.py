@@ -16,6 +16,7 @@ redacts inside the plan.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import json
 import os
@@ -33,7 +34,7 @@ import pyarrow.parquet as pq
 from consentgate import __version__
 from consentgate.contract.source import ContractError, open_source
 from consentgate.engine.backends import ENGINES, Engine, bind_inputs, connect
-from consentgate.engine.plan import member_decisions, record_decisions
+from consentgate.engine.plan import Inputs, member_decisions, record_decisions
 from consentgate.engine.transforms import pseudonym, record_uid, redact_udf
 from consentgate.policy.model import Policy
 from consentgate.snapshot.consent import open_consent
@@ -215,15 +216,15 @@ class _Run:
     """What the record stages share."""
 
     engine: Engine
-    inputs: object  # engine.plan.Inputs
-    members: object  # the materialised member decisions, with an ``author`` column
+    inputs: Inputs
+    members: ibis.Table  # the materialised member decisions, with an ``author`` column
     opts: BuildOptions
     source_fp: str
     tmp: Path
     say: Progress
     tick: Callable[[int, int], None]
     stage: Callable[[str, float], float]
-    pool: object | None  # a process pool for redaction, or None
+    pool: concurrent.futures.ProcessPoolExecutor | None  # redaction workers, or None
 
 
 def _duckdb_records(run: _Run, t0: float) -> tuple[list[dict], dict[str, int]]:

@@ -18,9 +18,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# Everything the tests need: core, service, Spark and dev extras.
+# Everything the tests need: core, service, Spark, MLflow, OpenLineage and dev extras.
 $(VENV)/.installed-all: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev,service,spark]'
+	$(BIN)/pip install -q -e '.[dev,service,spark,mlflow,openlineage]'
 	touch $(STAMP) $@
 
 install-all: $(VENV)/.installed-all

@@ -171,7 +171,8 @@ def tiny_tables() -> dict[str, list[dict]]:
 def write_source(root: Path, tables: dict[str, list[dict]]) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for name, rows in tables.items():
-        schema = TABLES[name].arrow_schema()
+        # every column nullable: tests hand over the nulls a platform's export may hold
+        schema = pa.schema([f.with_nullable(True) for f in TABLES[name].arrow_schema()])
         pq.write_table(pa.Table.from_pylist(rows, schema=schema), root / f"{name}.parquet")
     return root
 
@@ -179,3 +180,101 @@ def write_source(root: Path, tables: dict[str, list[dict]]) -> Path:
 @pytest.fixture
 def tiny_source(tmp_path: Path) -> Path:
     return write_source(tmp_path / "tiny", tiny_tables())
+
+
+EDGE_AS_OF = ts(2026, 1, 15)
+
+
+def edge_tables() -> dict[str, list[dict]]:
+    """One otherwise-eligible member (FR adult, setting on by default as of EDGE_AS_OF) per
+    value the contract forbids or leaves unsure, each of which must fail closed; the record
+    ids and member ids say which rule each one exercises. ``EDGE_EXPECTED`` lists the
+    reason each member and record must get."""
+    def member(mid: str, **kw) -> dict:
+        row = dict(member_id=mid, country="FR", birth_date=dt.date(1980, 5, 5),
+                   joined_at=ts(2015, 1, 1), deleted_at=None, language="fr")
+        row.update(kw)
+        return row
+
+    members = [
+        member("ok"),
+        member("null_join", joined_at=None),
+        member("lower_fr", country="fr"),
+        member("spaced_fr", country="FR "),
+        member("school_no_start"),
+        member("school_null_level"),
+        member("school_odd_level"),
+        member("no_age"),
+        member("no_birth_with_degree", birth_date=None),
+        member("erased"),
+        member("erased_no_time"),
+        member("erasure_false"),
+        member("erased_then_on"),
+    ]
+    members[7]["birth_date"] = None  # no_age: no birth date, no education row
+    education = [
+        dict(member_id="school_no_start", school="Lycée", level="secondary",
+             start_date=None, end_date=None),
+        dict(member_id="school_null_level", school="?", level=None,
+             start_date=dt.date(2025, 9, 1), end_date=None),
+        dict(member_id="school_odd_level", school="High", level="Secondary",
+             start_date=dt.date(2025, 9, 1), end_date=None),
+        dict(member_id="no_birth_with_degree", school="Uni", level="higher",
+             start_date=dt.date(2000, 9, 1), end_date=dt.date(2004, 6, 30)),
+    ]
+    groups = [
+        dict(group_id="g_ok", name="Data people", sensitive=False),
+        dict(group_id="g_unsure", name="Unsure", sensitive=None),
+    ]
+
+    def record(rid: str, mid: str = "ok", **kw) -> dict:
+        row = dict(record_id=rid, member_id=mid, kind="post", visibility="public",
+                   group_id=None, created_at=ts(2025, 12, 1), deleted_at=None,
+                   text="Bonjour à tous")
+        row.update(kw)
+        return row
+
+    records = [m["member_id"] + "-post" for m in members]
+    records = [record(rid, rid.removesuffix("-post")) for rid in records]
+    records += [
+        record("ok-group-ok", kind="group_post", visibility="group", group_id="g_ok"),
+        record("ok-group-unsure", kind="group_post", visibility="group", group_id="g_unsure"),
+        record("ok-no-text", text=None),
+        record("ok-no-time", created_at=None),
+    ]
+    erasure = dict(setting="erasure", value=True, source="web")
+    events = [
+        dict(member_id="erased", effective_at=ts(2025, 12, 1), **erasure),
+        dict(member_id="erased_no_time", effective_at=None, **erasure),
+        dict(member_id="erasure_false", setting="erasure", value=False,
+             effective_at=ts(2025, 12, 1), source="web"),
+        dict(member_id="erased_then_on", effective_at=ts(2025, 12, 1), **erasure),
+        dict(member_id="erased_then_on", setting="data_for_genai_improvement", value=True,
+             effective_at=ts(2025, 12, 2), source="web"),
+    ]
+    return {"members": members, "education": education, "groups": groups,
+            "records": records, "preference_events": events}
+
+
+# member -> reason as of EDGE_AS_OF (policy default; "no_age" is used unless unknown_age is
+# "exclude"), and the records of "ok" that are out
+EDGE_EXPECTED = {
+    "ok": "used",
+    "null_join": "not_joined",
+    "lower_fr": "region_unknown",
+    "spaced_fr": "region_unknown",
+    "school_no_start": "minor_secondary_school",
+    "school_null_level": "minor_secondary_school",
+    "school_odd_level": "minor_secondary_school",
+    "no_age": "used",
+    "no_birth_with_degree": "used",
+    "erased": "erasure",
+    "erased_no_time": "erasure",
+    "erasure_false": "used",
+    "erased_then_on": "erasure",
+}
+EDGE_RECORDS_OUT = {
+    "ok-group-unsure": "group_unknown",
+    "ok-no-text": "record_incomplete",
+    "ok-no-time": "record_incomplete",
+}

@@ -24,7 +24,8 @@ OFFSETS = [
     -dt.timedelta(days=400),
     dt.timedelta(days=30),
 ]
-COUNTRIES = ["FR", "DE", "US", "GB", "CH", "BR", "HK", None, "UK", "XX"]
+# "fr" and "FR " are written wrong on purpose: they must stay out (region_unknown)
+COUNTRIES = ["FR", "DE", "US", "GB", "CH", "BR", "HK", None, "UK", "XX", "fr", "FR "]
 KINDS = [
     "post",
     "article",
@@ -72,6 +73,7 @@ def networks(draw, max_members: int = 6, max_records: int = 5):
     groups = [
         dict(group_id="g_ok", name="Data people", sensitive=False),
         dict(group_id="g_union", name="Union", sensitive=True),
+        dict(group_id="g_unsure", name="Unsure", sensitive=None),  # unknown: sensitive
     ]
     for i in range(n):
         mid = f"m{i}"
@@ -81,13 +83,17 @@ def networks(draw, max_members: int = 6, max_records: int = 5):
                 member_id=mid,
                 country=draw(st.sampled_from(COUNTRIES)),
                 birth_date=draw(birth_dates(as_of.date())),
-                joined_at=joined - dt.timedelta(days=draw(st.sampled_from([0, 3000, 3000]))),
+                joined_at=None
+                if draw(st.integers(0, 19)) == 0
+                else joined - dt.timedelta(days=draw(st.sampled_from([0, 3000, 3000]))),
                 deleted_at=draw(st.none() | st.none() | instants),
                 language=draw(st.sampled_from(["fr", None])),
             )
         )
         for _ in range(draw(st.integers(0, 2))):
             start = draw(days) - dt.timedelta(days=draw(st.sampled_from([0, 1, 700])))
+            if draw(st.integers(0, 9)) == 0:
+                start = None  # counts as started
             end = draw(st.none() | days)
             education.append(
                 dict(
@@ -95,7 +101,9 @@ def networks(draw, max_members: int = 6, max_records: int = 5):
                     school="School",
                     start_date=start,
                     end_date=end,
-                    level=draw(st.sampled_from(["secondary", "higher", "other"])),
+                    level=draw(
+                        st.sampled_from(["secondary", "higher", "other", None, "Secondary"])
+                    ),
                 )
             )
         for _ in range(draw(st.integers(0, 3))):
@@ -103,7 +111,9 @@ def networks(draw, max_members: int = 6, max_records: int = 5):
                 dict(
                     member_id=mid,
                     setting=draw(
-                        st.sampled_from(["data_for_genai_improvement"] * 4 + ["data_sharing"])
+                        st.sampled_from(
+                            ["data_for_genai_improvement"] * 4 + ["data_sharing", "erasure"]
+                        )
                     ),
                     value=draw(st.booleans()),
                     effective_at=draw(instants),
@@ -117,11 +127,15 @@ def networks(draw, max_members: int = 6, max_records: int = 5):
                     member_id=mid if draw(st.integers(0, 9)) else "ghost",
                     kind=draw(st.sampled_from(KINDS)),
                     visibility=draw(st.sampled_from(VISIBILITIES)),
-                    group_id=draw(st.sampled_from([None, None, "g_ok", "g_union", "g_missing"])),
-                    created_at=draw(instants),
+                    group_id=draw(
+                        st.sampled_from([None, None, "g_ok", "g_union", "g_missing", "g_unsure"])
+                    ),
+                    created_at=None if draw(st.integers(0, 14)) == 0 else draw(instants),
                     deleted_at=draw(st.none() | instants),
                     text=draw(
-                        st.sampled_from(["Bonjour", "mail me: a.b@example.com", "", "Merci !"])
+                        st.sampled_from(
+                            ["Bonjour", "mail me: a.b@example.com", "", "Merci !", None]
+                        )
                     ),
                 )
             )

@@ -13,18 +13,14 @@ from hypothesis import HealthCheck, given, settings
 from consentgate.contract import open_source
 from consentgate.eligibility.from_source import iter_records, reference_for
 from consentgate.engine import bind_inputs, connect, member_decisions, record_decisions
-from consentgate.policy import load_policy, parse_policy
-from consentgate.policy.loader import resolve
+from consentgate.policy import load_policy
+from consentgate.policy.model import Lookback, Minors
 from tests.conftest import write_source
 from tests.engine.networks import networks
 
 POLICY = load_policy("linkedin-2025")
-LOOKBACK = parse_policy(
-    resolve("linkedin-2025")
-    .read_text()
-    .replace("# one, for example: since", "max_age_days = 365\n# since")
-    .encode()
-)
+LOOKBACK = POLICY.model_copy(update={"lookback": Lookback(max_age_days=365)})
+UNKNOWN_AGE_OUT = POLICY.model_copy(update={"minors": Minors(unknown_age="exclude")})
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +77,39 @@ def test_engine_plan_agrees_with_reference_on_random_networks(duck, network) -> 
 @given(network=networks())
 def test_engine_plan_agrees_with_reference_with_a_lookback(duck, network) -> None:
     compare(duck, *network, LOOKBACK)
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(network=networks())
+def test_engine_plan_agrees_with_reference_when_unknown_age_is_excluded(duck, network) -> None:
+    compare(duck, *network, UNKNOWN_AGE_OUT)
+
+
+@pytest.mark.parametrize("policy", [POLICY, UNKNOWN_AGE_OUT], ids=["default", "unknown_age_out"])
+def test_edge_network_fails_closed_in_both_evaluators(duck, policy) -> None:
+    """Every value the contract forbids or leaves unsure, in an otherwise eligible member:
+    both evaluators agree, and each one is out for the expected reason."""
+    from tests.conftest import EDGE_AS_OF, EDGE_EXPECTED, EDGE_RECORDS_OUT, edge_tables
+
+    tables = edge_tables()
+    compare(duck, tables, EDGE_AS_OF, policy)
+    root = Path(tempfile.mkdtemp())
+    try:
+        src = open_source(write_source(root / "src", tables))
+        ref = reference_for(policy, src, EDGE_AS_OF)
+        expected = dict(EDGE_EXPECTED)
+        if policy.minors.unknown_age == "exclude":
+            expected["no_age"] = "age_unknown"
+        assert {m: str(ref.member(m).reason) for m in ref.members} == expected
+        out = {r.record_id: str(ref.record(r).reason) for r in iter_records(src)
+               if r.member_id == "ok" and not ref.record(r).used}
+        assert out == EDGE_RECORDS_OUT
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_tiny_network_agrees(duck) -> None:

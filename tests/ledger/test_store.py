@@ -140,10 +140,19 @@ def test_parallel_appends_keep_one_unbroken_chain(ledger: Ledger) -> None:
 def test_an_uninitialised_database_is_refused_with_advice(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(LedgerError, match="consentgate ledger init"):
         Ledger(str(tmp_path / "empty.db"))
-    with pytest.raises(LedgerError, match="no such folder"):
+    with pytest.raises(LedgerError, match=r"no ledger at .*consentgate ledger init"):
         Ledger(str(tmp_path / "missing" / "x.db"))
     with pytest.raises(LedgerError, match="unsupported database"):
         Ledger("mysql://localhost/x")
+    # opening is not creating: no file (nor folder) is left behind
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "zero.db").write_bytes(b"")
+    with pytest.raises(LedgerError, match="empty file"):
+        Ledger(str(tmp_path / "zero.db"), read_only=True)
+    (tmp_path / "noise.db").write_bytes(bytes(range(256)) * 16)
+    with pytest.raises(LedgerError, match="not a SQLite database"):
+        Ledger(str(tmp_path / "noise.db"))
+    assert (tmp_path / "zero.db").stat().st_size == 0
 
 
 def test_urls() -> None:

@@ -37,7 +37,7 @@ def test_serve_checks_the_source_and_the_policy(
     assert result.exit_code == 2 and "no such source" in result.output
     result = runner.invoke(app, ["serve", "--db", str(tmp_path / "l.db"),
                                  "--policy", "no-such-policy"])
-    assert result.exit_code == 2 and "no such policy" in result.output
+    assert result.exit_code == 2 and "no policy named" in result.output
 
 
 def test_token_mints_a_verifiable_member_token(monkeypatch: pytest.MonkeyPatch) -> None:

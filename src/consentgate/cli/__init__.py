@@ -8,6 +8,7 @@ from consentgate import __version__
 from consentgate.cli import policy_cmd
 from consentgate.cli.demo_cmd import app as demo_app
 from consentgate.cli.explain_cmd import explain
+from consentgate.cli.registry_cmd import registry_app, runs_app, usage
 from consentgate.cli.snapshot_cmd import build, verify
 from consentgate.ledger.cli import app as ledger_app
 from consentgate.service.cli import app as service_app
@@ -28,6 +29,12 @@ app.command()(verify)
 app.add_typer(ledger_app, name="ledger", help="The consent ledger: init, verify, export, import, show.")
 app.command()(serve)
 app.add_typer(service_app, name="service", help="The settings service: serve, token.")
+app.add_typer(
+    registry_app, name="registry",
+    help="The registry of snapshots, training runs and models: init, register, show, set-state.",
+)
+app.add_typer(runs_app, name="runs", help="Training runs: start, finish, list.")
+app.command()(usage)
 
 
 def _version(value: bool) -> None:

@@ -10,6 +10,7 @@ from typing import NoReturn
 
 import duckdb
 from rich.console import Console
+from rich.markup import escape
 
 from consentgate.contract.source import ContractError
 from consentgate.policy.loader import PolicyError
@@ -42,20 +43,50 @@ def parse_as_of(text: str) -> dt.datetime:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     sys.exit(code)
+
+
+def warn(message: str) -> None:
+    err_console.print(f"[yellow]warning:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def say(message: str, style: str | None = None) -> None:
+    """Print text that holds data (ids, values, paths) literally: never as Rich markup."""
+    console.print(escape(message), style=style, highlight=False, soft_wrap=True)
+
+
+def on_off(value: bool | None, none: str = "unreadable") -> str:
+    """A setting as users read it."""
+    return {True: "on", False: "off"}.get(value, none)  # type: ignore[arg-type]
+
+
+def yes_no(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 @contextmanager
 def clear_errors() -> Iterator[None]:
     """Turn the errors users can cause into one readable message and exit code 2."""
+    from consentgate.ledger.errors import LedgerError
+
     try:
         yield
-    except (UsageError, ContractError, PolicyError, FileExistsError, FileNotFoundError) as exc:
+    except (
+        UsageError, ContractError, PolicyError, LedgerError, FileExistsError,
+        FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError,
+    ) as exc:
         fail(str(exc))
     except duckdb.Error as exc:
         # e.g. a Parquet file whose pages are corrupt: nothing was published
         fail(f"the engine could not read the input: {exc}")
+    except Exception as exc:
+        # a database under a ledger or registry failing (lost connection, dropped table)
+        if type(exc).__module__.startswith("sqlalchemy"):
+            fail(f"the database failed: {getattr(exc, 'orig', None) or exc}")
+        if type(exc).__name__ == "RegistryError":
+            fail(str(exc))
+        raise
 
 
 def run_cleanly(fn: Callable[[], None]) -> None:

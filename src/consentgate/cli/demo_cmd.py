@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-import secrets
+import hashlib
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from consentgate.cli.common import clear_errors, console, parse_as_of
+from consentgate.cli.common import clear_errors, console, parse_as_of, say, warn
 
 app = typer.Typer(
     help="Synthetic professional network for demos, tests and benchmarks.", no_args_is_help=True
 )
 
 DEMO_AS_OF = "2026-01-15T00:00:00Z"
+# The demo's pseudonym key is public on purpose: the same demo gives the same pseudonyms,
+# files and snapshot id on every run and every machine. Never use it for real data.
+DEMO_KEY_HEX = hashlib.sha256(b"consentgate demo pseudonym key: public, not secret").hexdigest()
 # One member of each case the demo explains, in this order.
 DEMO_CASES = (
     "used",
@@ -100,27 +104,30 @@ def run(
                 show_explanation(source, policy, t, first[case], max_records=6)
 
         console.rule("[bold]4. Build the training snapshot")
-        key_file.write_text(secrets.token_hex(32) + "\n")
-        key_file.chmod(0o600)
+        key_file.write_text(DEMO_KEY_HEX + "\n")
+        say(f"pseudonym key: {key_file} — a public demo key, so that every run gives the same "
+            "snapshot id; never use it for real data")
         result = build_snapshot(
             BuildOptions(source=network, policy=policy, as_of=t, out=snapshot, key_file=key_file),
-            progress=lambda msg: console.print(f"[dim]·[/] {msg}"),
+            progress=lambda msg: console.print(f"[dim]·[/] {escape(msg)}"),
         )
         console.print(summary_table(result.report))
-        console.print(f"built in {result.seconds:.1f}s")
+        for message in result.warnings:
+            warn(message)
+        say(f"built in {result.seconds:.1f}s · snapshot id {result.manifest['snapshot_id']}")
 
         console.rule("[bold]5. Verify it independently (reference evaluator)")
         check = verify_snapshot(snapshot, network, policy)
     if not check.ok:
         for v in check.violations:
-            console.print(f"  {v}", highlight=False)
+            say(f"  {v}")
         raise typer.Exit(1)
     console.print(
         f"[green]clean[/]: {check.checked_records:,} source records re-decided, hashes, "
         "alignment and texts checked"
     )
     console.rule("[bold]Done")
-    console.print(f"snapshot: {snapshot}")
-    console.print(f"report:   {snapshot / 'report.html'}  (open it in a browser)")
-    console.print(f"manifest: {snapshot / 'manifest.json'}")
+    say(f"snapshot: {snapshot}")
+    say(f"report:   {snapshot / 'report.html'}  (open it in a browser)")
+    say(f"manifest: {snapshot / 'manifest.json'}")
     print(snapshot)

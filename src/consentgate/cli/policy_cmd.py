@@ -6,9 +6,10 @@ import json
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from consentgate.cli.common import clear_errors, console
+from consentgate.cli.common import clear_errors, console, on_off, say, yes_no
 from consentgate.policy import DEFAULT_POLICY, Policy, load_policy, shipped_policies
 from consentgate.policy.diff import diff_policies
 
@@ -20,70 +21,90 @@ PolicyArg = Annotated[
 
 
 def render_policy(policy: Policy) -> None:
+    """The policy as a privacy officer reads it. Every value is printed literally (a
+    visibility list such as ``[public]`` is text, not a style), and long cells wrap."""
+    e = escape
     info = policy.policy
-    console.rule(f"[bold]{info.id}[/] v{info.version}")
-    console.print(f"[bold]{info.title}[/]")
-    console.print(" ".join(info.description.split()), highlight=False)
+    console.rule(f"[bold]{e(info.id)}[/] v{e(info.version)}")
+    console.print(f"[bold]{e(info.title)}[/]")
+    say(" ".join(info.description.split()))
     console.print(
-        f"purpose (fideslang data use): [cyan]{info.data_use}[/]   legal basis: {info.legal_basis}"
-        f"   notice: {info.notice_version}"
+        f"purpose (fideslang data use): [cyan]{e(info.data_use)}[/]   "
+        f"legal basis: {e(info.legal_basis)}   notice: {e(info.notice_version)}",
+        highlight=False,
     )
-    console.print(f"sha256: {policy.sha256}   file: {policy.origin}", style="dim")
+    say(f"sha256: {policy.sha256}   file: {policy.origin}", style="dim")
     s = policy.setting
     console.print()
     console.print(
-        f"[bold]Setting[/] {s.key}: on by default = {s.default}, retroactive = {s.retroactive}"
+        f"[bold]Setting[/] {e(s.key)}: {on_off(s.default)} by default; opting out is "
+        + ("retroactive" if s.retroactive else "not retroactive (earlier snapshots stay)"),
+        highlight=False,
     )
     for lang in sorted(s.name):
-        console.print(
-            f'  \\[{lang}] {" → ".join(s.path.get(lang, []))}  ·  "{s.toggle.get(lang, "")}"',
-            highlight=False,
-        )
+        say(f'  [{lang}] {" → ".join(s.path.get(lang, []))}  ·  "{s.toggle.get(lang, "")}"')
 
     regions = Table(title="Regions (the member's country decides; no known country: never used)")
-    for col in ("region", "training from", "default", "countries"):
-        regions.add_column(col)
+    regions.add_column("region", overflow="fold")
+    regions.add_column("training from", no_wrap=True)
+    regions.add_column("default", no_wrap=True)
+    regions.add_column("countries", overflow="fold")
     for r in policy.regions:
         countries = "every other ISO country" if r.rest_of_world else " ".join(r.countries)
         regions.add_row(
-            f"{r.id}\n[dim]{r.name}[/]",
+            f"{e(r.id)}\n[dim]{e(r.name)}[/]",
             r.training_start.isoformat(),
-            "on" if policy.region_default(r) else "off",
-            countries,
+            on_off(policy.region_default(r)),
+            e(countries),
         )
     console.print(regions)
 
     kinds = Table(title="Record kinds")
-    for col in ("kind", "used", "category (fideslang)", "visibility allowed", "note"):
-        kinds.add_column(col)
+    kinds.add_column("kind", overflow="fold")
+    kinds.add_column("used", no_wrap=True)
+    kinds.add_column("category (fideslang)", overflow="fold")
+    kinds.add_column("visibility allowed", overflow="fold")
+    kinds.add_column("note", overflow="fold")
     for name, rule in sorted(policy.kinds.items(), key=lambda kv: (not kv[1].used, kv[0])):
         used = "[green]used[/]" if rule.used else "[red]never[/]"
         vis = ", ".join(rule.visibility) + (" · non-sensitive group" if rule.group else "")
-        kinds.add_row(name, used, rule.category, vis, rule.note or "")
+        kinds.add_row(e(name), used, e(rule.category), e(vis), e(rule.note or ""))
     console.print(kinds)
 
     m, g, lb = policy.minors, policy.groups, policy.lookback
     console.print(
         f"[bold]Minors[/]: under {m.adult_age} by birth date"
         + (" or currently in secondary school" if m.secondary_school_means_minor else "")
-        + " → never used, even if the setting is on"
+        + " → never used, even if the setting is on; no birth date and no school: "
+        + ("never used" if m.unknown_age == "exclude" else "used if every other rule holds"),
+        highlight=False,
     )
     console.print(
-        f"[bold]Groups[/]: sensitive groups excluded = {g.exclude_sensitive}; "
-        f"a group missing from the groups table counts as sensitive = {g.missing_group_is_sensitive}"
+        f"[bold]Groups[/]: sensitive groups excluded: {yes_no(g.exclude_sensitive)}; "
+        "a group missing from the groups table counts as sensitive: "
+        f"{yes_no(g.missing_group_is_sensitive)}; a group of unknown sensitivity counts as "
+        "sensitive: yes",
+        highlight=False,
     )
     if lb.since or lb.max_age_days:
-        console.print(f"[bold]Look-back[/]: since {lb.since} / at most {lb.max_age_days} days")
+        parts = []
+        if lb.since:
+            parts.append(f"nothing created before {lb.since.isoformat()}")
+        if lb.max_age_days:
+            parts.append(f"nothing older than {lb.max_age_days} days at T")
+        console.print(f"[bold]Look-back[/]: {e('; '.join(parts))}", highlight=False)
     else:
-        console.print("[bold]Look-back[/]: none")
+        console.print("[bold]Look-back[/]: none (records of any age)")
     console.print(
-        f"[bold]Redaction[/]: {', '.join(policy.redaction.classes)}; "
-        f"author pseudonymised = {policy.redaction.pseudonymize_author}"
+        f"[bold]Redaction[/]: {e(', '.join(policy.redaction.classes) or 'none')}; "
+        f"author pseudonymised: {yes_no(policy.redaction.pseudonymize_author)}",
+        highlight=False,
     )
     if policy.taxonomy_extensions:
         console.print(
             "[bold]Taxonomy extensions[/]: "
-            + ", ".join(f"{e.fides_key} (< {e.parent_key})" for e in policy.taxonomy_extensions)
+            + e(", ".join(f"{x.fides_key} (< {x.parent_key})" for x in policy.taxonomy_extensions)),
+            highlight=False,
         )
 
 
@@ -107,9 +128,11 @@ def validate(file: PolicyArg) -> None:
     with clear_errors():
         p = load_policy(file)
     console.print(
-        f"[green]valid[/]: {p.id} v{p.policy.version}, {len(p.regions)} regions, "
-        f"{len(p.used_kinds())} kinds used, {len(p.never_used_kinds())} never used, "
-        f"sha256 {p.sha256}"
+        f"[green]valid[/]: {escape(p.id)} v{escape(p.policy.version)}, {len(p.regions)} "
+        f"regions, {len(p.used_kinds())} kinds used, {len(p.never_used_kinds())} never used, "
+        f"sha256 {p.sha256}",
+        highlight=False,
+        soft_wrap=True,
     )
 
 
@@ -117,7 +140,7 @@ def validate(file: PolicyArg) -> None:
 def list_() -> None:
     """List the policies shipped with consentgate."""
     for name in shipped_policies():
-        console.print(name)
+        say(name)
 
 
 @app.command()
@@ -129,10 +152,15 @@ def diff(a: PolicyArg, b: PolicyArg) -> None:
     if not changes:
         console.print("no difference in rules")
         return
-    table = Table(title=f"{pa_.id} v{pa_.policy.version} → {pb.id} v{pb.policy.version}")
-    for col in ("", "area", "change"):
-        table.add_column(col)
+    table = Table(
+        title=escape(f"{pa_.id} v{pa_.policy.version} → {pb.id} v{pb.policy.version}"),
+        caption="+ more data: the change can let more data through; - less data: it can only "
+        "hold data back",
+    )
+    table.add_column("", no_wrap=True)
+    table.add_column("area", no_wrap=True)
+    table.add_column("change", overflow="fold")
     for c in changes:
         mark = {True: "[red]+ more data[/]", False: "[green]- less data[/]", None: ""}[c.widens]
-        table.add_row(mark, c.area, c.describe())
+        table.add_row(mark, escape(c.area), escape(c.describe()))
     console.print(table)

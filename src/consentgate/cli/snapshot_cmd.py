@@ -13,14 +13,21 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from consentgate.cli.common import clear_errors, console, err_console, parse_as_of
+from consentgate.cli.common import (
+    clear_errors,
+    console,
+    err_console,
+    parse_as_of,
+    say,
+    warn,
+)
 from consentgate.policy import DEFAULT_POLICY, load_policy
 
 
 def _progress(quiet: bool):
     if quiet or not sys.stderr.isatty():
         return None
-    return lambda msg: err_console.print(f"[dim]·[/] {msg}")
+    return lambda msg: err_console.print(f"[dim]·[/] {escape(msg)}")
 
 
 class BuildProgress:
@@ -98,20 +105,25 @@ def _build_progress(quiet: bool):
 
 
 def summary_table(report: dict) -> Table:
-    table = Table(title=f"Snapshot {report['snapshot_id']}")
+    table = Table(title=f"Snapshot {escape(report['snapshot_id'])}", title_justify="left")
     table.add_column("")
-    table.add_column("used", justify="right")
-    table.add_column("total", justify="right")
+    table.add_column("used", justify="right", no_wrap=True)
+    table.add_column("total", justify="right", no_wrap=True)
     table.add_row("members", f"{report['members']['used']:,}", f"{report['members']['total']:,}")
     table.add_row("records", f"{report['records']['used']:,}", f"{report['records']['total']:,}")
     reasons = Table(title="Records out, by reason")
-    reasons.add_column("reason")
-    reasons.add_column("records", justify="right")
+    reasons.add_column("reason", overflow="fold")
+    reasons.add_column("records", justify="right", no_wrap=True)
     for reason, n in report["records"]["by_reason"].items():
         if reason != "used":
-            reasons.add_row(reason, f"{n:,}")
+            reasons.add_row(escape(reason), f"{n:,}")
+    # side by side when the terminal is wide enough, one under the other otherwise
     outer = Table.grid(padding=(0, 4))
-    outer.add_row(table, reasons)
+    if console.width >= 100:
+        outer.add_row(table, reasons)
+    else:
+        outer.add_row(table)
+        outer.add_row(reasons)
     return outer
 
 
@@ -141,7 +153,14 @@ def build(
         str | None,
         typer.Option(help="DuckDB memory limit, e.g. 2GB (default 512MB; it spills beyond)."),
     ] = None,
+    registry: Annotated[
+        str | None,
+        typer.Option(help="Register the snapshot in this registry (SQLite file or database URL)."),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Spark: show the JVM's log lines and progress bars.")
+    ] = False,
 ) -> None:
     """Build one training snapshot as of T. The last line printed is the snapshot folder."""
     from consentgate.snapshot import BuildOptions, build_snapshot
@@ -157,12 +176,18 @@ def build(
             key_file=key_file,
             threads=threads,
             memory_limit=memory_limit,
+            registry=registry,
+            verbose=verbose,
         )
         with _build_progress(quiet) as progress:
             result = build_snapshot(opts, progress=progress)
+    for message in result.warnings:
+        warn(f"{message} — see the report's data quality section")
     if not quiet:
         console.print(summary_table(result.report))
-        console.print(f"built in {result.seconds:.1f}s · report: {result.out / 'report.html'}")
+        say(f"built in {result.seconds:.1f}s · report: {result.out / 'report.html'}")
+        if registry:
+            say(f"registered as {result.manifest['snapshot_id']}")
     print(result.out)
 
 
@@ -192,6 +217,9 @@ def verify(
         pol = load_policy(policy or manifest_of(snapshot)["policy"]["id"])
         key = load_key(key_file)[0] if key_file else None
         result = verify_snapshot(snapshot, source, pol, consent, key, progress=_progress(False))
+    console.print("checks run:")
+    for line in result.checks:
+        say(f"  · {line}")
     if result.ok:
         console.print(
             f"[green]clean[/]: {result.checked_records:,} source records re-decided, "
@@ -199,7 +227,8 @@ def verify(
         )
         return
     console.print(
-        f"[bold red]{sum(result.counts.values())} violation(s)[/] in {snapshot}:", soft_wrap=True
+        f"[bold red]{sum(result.counts.values())} violation(s)[/] in {escape(str(snapshot))}:",
+        soft_wrap=True,
     )
     for v in result.violations:
         console.print(f"  {escape(str(v))}", highlight=False, soft_wrap=True)

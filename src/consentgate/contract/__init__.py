@@ -2,6 +2,7 @@
 
 from consentgate.contract.schema import (
     EDUCATION_LEVELS,
+    ERASURE_SETTING,
     RECORD_KINDS,
     SETTING_KEY,
     TABLES,
@@ -13,6 +14,7 @@ from consentgate.contract.source import ContractError, Source, open_source
 
 __all__ = [
     "EDUCATION_LEVELS",
+    "ERASURE_SETTING",
     "RECORD_KINDS",
     "SETTING_KEY",
     "TABLES",

@@ -1,4 +1,4 @@
-"""Tables and columns of the data contract (DESIGN.md, "Data contract").
+"""Tables and columns of the data contract (docs/design.md, "Data contract").
 
 Types are the logical ones; ``source`` accepts any physical type of the same family
 (large strings, other integer widths, tz-aware or naive timestamps) and normalises them.
@@ -45,6 +45,9 @@ class Table:
 
 
 SETTING_KEY = "data_for_genai_improvement"
+# A preference event with this setting and value true is an erasure request (GDPR Art. 17):
+# from its effective time the member is out, as if deleted; no later event undoes it.
+ERASURE_SETTING = "erasure"
 
 VISIBILITIES = ("public", "connections", "group", "private")
 EDUCATION_LEVELS = ("secondary", "higher", "other")

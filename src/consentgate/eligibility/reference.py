@@ -1,6 +1,6 @@
-"""The reference evaluator: the rules of DESIGN.md in plain Python, one member and one record
-at a time. It is the specification: slow on purpose, written to be read, and what the engine
-plan and ``verify`` are checked against.
+"""The reference evaluator: the rules of docs/design.md in plain Python, one member and one
+record at a time. It is the specification: slow on purpose, written to be read, and what the
+engine plan and ``verify`` are checked against.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from consentgate.contract.schema import ERASURE_SETTING
 from consentgate.eligibility.reasons import MEMBER_REASONS, RECORD_REASONS, Reason
 from consentgate.policy.model import Policy, Region
 
@@ -21,7 +22,7 @@ class Member:
     member_id: str
     country: str | None
     birth_date: dt.date | None
-    joined_at: dt.datetime
+    joined_at: dt.datetime | None  # None breaks the contract: read as "not joined"
     deleted_at: dt.datetime | None = None
     language: str | None = None
 
@@ -30,8 +31,8 @@ class Member:
 class Education:
     member_id: str
     school: str
-    level: str
-    start_date: dt.date
+    level: str | None
+    start_date: dt.date | None  # None: started at a time nobody recorded
     end_date: dt.date | None = None
 
 
@@ -39,7 +40,7 @@ class Education:
 class Group:
     group_id: str
     name: str
-    sensitive: bool
+    sensitive: bool | None  # None: nobody knows, so it is treated as sensitive
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,9 @@ class Record:
     kind: str
     visibility: str
     group_id: str | None
-    created_at: dt.datetime
+    created_at: dt.datetime | None  # None or a None text: record_incomplete
     deleted_at: dt.datetime | None
-    text: str
+    text: str | None
 
 
 # -- decisions ------------------------------------------------------------------------------
@@ -118,7 +119,29 @@ def nth_birthday(birth: dt.date, years: int) -> dt.date:
 
 
 def education_active(row: Education, day: dt.date) -> bool:
-    return row.start_date <= day and (row.end_date is None or row.end_date > day)
+    """Active on ``day``; a row with no start date counts as started (fail closed)."""
+    started = row.start_date is None or row.start_date <= day
+    return started and (row.end_date is None or row.end_date > day)
+
+
+# Levels that are certainly not secondary school; any other value, null included, is read
+# as secondary (fail closed: the member is treated as a minor while the row is active).
+NOT_SECONDARY = ("higher", "other")
+
+
+def is_secondary(row: Education) -> bool:
+    return row.level not in NOT_SECONDARY
+
+
+def erasure_at(events: Iterable[PreferenceEvent], as_of: dt.datetime) -> bool:
+    """An erasure request in force at T: an ``erasure`` event with value true (or an
+    unreadable one: fail closed) effective at or before T. Nothing undoes it."""
+    for e in events:
+        if e.setting != ERASURE_SETTING or e.value is False:
+            continue
+        if e.effective_at is None or as_utc(e.effective_at) <= as_of:
+            return True
+    return False
 
 
 # -- the rules ----------------------------------------------------------------------------------
@@ -154,15 +177,27 @@ def decide_member(
     found: set[Reason] = set()
     details: list[str] = []
 
-    if as_utc(member.joined_at) > as_of:
+    events = list(events)
+    education = list(education)
+    if member.joined_at is None:
+        found.add(Reason.NOT_JOINED)
+        details.append("no joining time in the source")
+    elif as_utc(member.joined_at) > as_of:
         found.add(Reason.NOT_JOINED)
     if member.deleted_at is not None and as_utc(member.deleted_at) <= as_of:
         found.add(Reason.DELETED)
+    if erasure_at(events, as_of):
+        found.add(Reason.ERASURE)
 
     region: Region | None = policy.region_for(member.country)
     if region is None:
         found.add(Reason.REGION_UNKNOWN)
-        details.append(f"country {member.country!r} is in no region of the policy")
+        hint = ""
+        if member.country is not None:
+            fixed = member.country.strip().upper()
+            if fixed != member.country and policy.region_for(fixed) is not None:
+                hint = f" (written {member.country!r}: the source must give {fixed!r})"
+        details.append(f"country {member.country!r} is in no region of the policy{hint}")
     elif region.training_start > day:
         found.add(Reason.REGION_NOT_STARTED)
         details.append(f"region {region.id} starts on {region.training_start.isoformat()}")
@@ -173,10 +208,13 @@ def decide_member(
             found.add(Reason.MINOR_AGE)
             details.append(f"turns {policy.minors.adult_age} on {adult_on.isoformat()}")
     if policy.minors.secondary_school_means_minor:
-        active = [e for e in education if e.level == "secondary" and education_active(e, day)]
+        active = [e for e in education if is_secondary(e) and education_active(e, day)]
         if active:
             found.add(Reason.MINOR_SECONDARY_SCHOOL)
-            details.append(f"in secondary school at {active[0].school}")
+            level = "" if active[0].level == "secondary" else f" (level {active[0].level!r})"
+            details.append(f"in secondary school at {active[0].school}{level}")
+    if policy.minors.unknown_age == "exclude" and member.birth_date is None and not education:
+        found.add(Reason.AGE_UNKNOWN)
 
     value, source, problem = setting_at(policy, events, as_of)
     if problem is not None:
@@ -213,7 +251,9 @@ def decide_record(
     details: list[str] = []
     rule = policy.kinds.get(record.kind)
 
-    if as_utc(record.created_at) > as_of:
+    if record.created_at is None or record.text is None:
+        found.add(Reason.RECORD_INCOMPLETE)
+    elif as_utc(record.created_at) > as_of:
         found.add(Reason.CREATED_AFTER_AS_OF)
     if record.deleted_at is not None and as_utc(record.deleted_at) <= as_of:
         found.add(Reason.RECORD_DELETED)
@@ -235,12 +275,19 @@ def decide_record(
         if group is None:
             if policy.groups.missing_group_is_sensitive:
                 found.add(Reason.GROUP_UNKNOWN)
+        elif group.sensitive is None:
+            found.add(Reason.GROUP_UNKNOWN)
+            details.append(f"group {group.name!r} has no sensitive flag (treated as sensitive)")
         elif group.sensitive:
             found.add(Reason.SENSITIVE_GROUP)
             details.append(f"group {group.name!r} is sensitive")
 
     cutoff = policy.lookback.cutoff(as_of.date())
-    if cutoff is not None and as_utc(record.created_at).date() < cutoff:
+    if (
+        cutoff is not None
+        and record.created_at is not None
+        and as_utc(record.created_at).date() < cutoff
+    ):
         found.add(Reason.BEFORE_LOOKBACK)
 
     member_reasons = (Reason.MEMBER_UNKNOWN,) if member is None else member.reasons

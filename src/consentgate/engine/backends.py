@@ -50,8 +50,11 @@ class Engine:
 
 
 def connect(
-    name: str, workdir: Path, threads: int | None = None, memory_limit: str | None = None
+    name: str, workdir: Path, threads: int | None = None, memory_limit: str | None = None,
+    verbose: bool = False,
 ) -> Engine:
+    """An engine with its work folder. ``verbose``: Spark's JVM log lines and progress bars
+    on stderr (by default they go to a log file, ``spark_log_path()``)."""
     if name == "duckdb":
         con = ibis.duckdb.connect(threads=threads) if threads else ibis.duckdb.connect()
         con.raw_sql("SET TimeZone='UTC'")
@@ -64,11 +67,16 @@ def connect(
             con.raw_sql(f"SET memory_limit='{memory_limit}'")
         return Engine("duckdb", con, workdir, [con.disconnect])
     if name == "spark":
-        return _connect_spark(workdir, threads)
+        return _connect_spark(workdir, threads, verbose)
     raise ContractError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 
-def _connect_spark(workdir: Path, threads: int | None) -> Engine:
+def spark_log_path() -> Path:
+    """Where a quiet Spark session's JVM writes its log lines (one file per process)."""
+    return Path(tempfile.gettempdir()) / f"consentgate-spark-{os.getpid()}.log"
+
+
+def _connect_spark(workdir: Path, threads: int | None, verbose: bool = False) -> Engine:
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # the optional extra
@@ -83,23 +91,43 @@ def _connect_spark(workdir: Path, threads: int | None) -> Engine:
     master = os.environ.get("CONSENTGATE_SPARK_MASTER", f"local[{threads or 2}]")
     workdir.mkdir(parents=True, exist_ok=True)
     warehouse = Path(tempfile.mkdtemp(prefix="spark-warehouse-", dir=workdir))
-    session = (
-        SparkSession.builder.master(master)
-        .appName("consentgate")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.driver.host", os.environ["SPARK_LOCAL_IP"])
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.warehouse.dir", str(warehouse))
-        .config("spark.sql.shuffle.partitions", str(max(2, (threads or 2) * 2)))
-        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
-        .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
+    settings = {
+        "spark.master": master,
+        "spark.app.name": "consentgate",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.driver.host": os.environ["SPARK_LOCAL_IP"],
+        "spark.ui.enabled": "false",
+        "spark.ui.showConsoleProgress": "true" if verbose else "false",
+        "spark.sql.warehouse.dir": str(warehouse),
+        "spark.sql.shuffle.partitions": str(max(2, (threads or 2) * 2)),
+        "spark.sql.execution.arrow.pyspark.enabled": "true",
+        "spark.driver.extraJavaOptions": "-Duser.timezone=UTC",
+        "spark.executor.extraJavaOptions": "-Duser.timezone=UTC",
+    }
+    session = SparkSession.getActiveSession()
+    if session is None:
+        session = _new_spark_session(settings, verbose)
+    session.sparkContext.setLogLevel("WARN" if verbose else "ERROR")
     con = ibis.pyspark.connect(session)
     # The session is shared by the process (tests reuse it); it is not stopped here.
     return Engine("spark", con, workdir, [])
+
+
+def _new_spark_session(settings: dict[str, str], verbose: bool):  # type: ignore[no-untyped-def]
+    """A session whose JVM writes its start-up chatter and log lines to a file instead of
+    the user's terminal, unless ``verbose``."""
+    from pyspark import SparkConf, SparkContext
+    from pyspark.sql import SparkSession
+
+    conf = SparkConf().setAll(list(settings.items()))
+    if verbose:
+        return SparkSession.builder.config(conf=conf).getOrCreate()
+    from pyspark.java_gateway import launch_gateway
+
+    log = open(spark_log_path(), "ab")  # noqa: SIM115 (the JVM writes to it while it runs)
+    gateway = launch_gateway(conf, popen_kwargs={"stdout": log, "stderr": log})
+    context = SparkContext(conf=conf, gateway=gateway)
+    return SparkSession(context)
 
 
 def bind_inputs(engine: Engine, source: Source, consent: Source | None = None) -> Inputs:

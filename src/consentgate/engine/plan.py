@@ -16,7 +16,9 @@ import ibis
 import ibis.expr.types as ir
 from ibis import _
 
+from consentgate.contract.schema import ERASURE_SETTING
 from consentgate.eligibility.reasons import MEMBER_REASONS, RECORD_REASONS, Reason
+from consentgate.eligibility.reference import NOT_SECONDARY
 from consentgate.engine.policy_tables import kind_visibility_table, kinds_table, regions_table
 from consentgate.policy.model import Policy
 
@@ -72,15 +74,34 @@ def member_decisions(inputs: Inputs, policy: Policy, as_of: dt.datetime) -> ir.T
         n_null=_.value.isnull().ifelse(1, 0).sum(),
     )
 
+    # an erasure request in force (an unreadable one counts: fail closed)
+    erased = (
+        inputs.preference_events.filter(
+            (_.setting == ERASURE_SETTING)
+            & (_.value.isnull() | (_.value == True))  # noqa: E712 (a column, not a bool)
+            & (_.effective_at.isnull() | (_.effective_at <= t))
+        )
+        .select(er_member_id=_.member_id)
+        .distinct()
+        .mutate(erased=ibis.literal(True))
+    )
+
+    # any level but "higher" or "other" (null included) counts as secondary; no start date
+    # counts as started (both fail closed)
     secondary = (
         inputs.education.filter(
-            (_.level == "secondary")
-            & (_.start_date <= d)
+            (_.level.isnull() | ~_.level.isin(list(NOT_SECONDARY)))
+            & (_.start_date.isnull() | (_.start_date <= d))
             & (_.end_date.isnull() | (_.end_date > d))
         )
         .select(sc_member_id=_.member_id)
         .distinct()
         .mutate(in_secondary=ibis.literal(True))
+    )
+    schooled = (
+        inputs.education.select(ed_member_id=_.member_id)
+        .distinct()
+        .mutate(has_education=ibis.literal(True))
     )
 
     m = inputs.members
@@ -90,7 +111,10 @@ def member_decisions(inputs: Inputs, policy: Policy, as_of: dt.datetime) -> ir.T
         .left_join(setting, m.member_id == setting.st_member_id)
         .left_join(bad_time, m.member_id == bad_time.bt_member_id)
         .left_join(secondary, m.member_id == secondary.sc_member_id)
+        .left_join(erased, m.member_id == erased.er_member_id)
     )
+    if policy.minors.unknown_age == "exclude":
+        j = j.left_join(schooled, j.member_id == schooled.ed_member_id)
 
     has_events = j.st_member_id.notnull()
     unreadable = j.bad_time.fill_null(False) | (j.n_null.fill_null(0) > 0)
@@ -105,6 +129,7 @@ def member_decisions(inputs: Inputs, policy: Policy, as_of: dt.datetime) -> ir.T
     flags: dict[Reason, ir.BooleanValue] = {
         Reason.NOT_JOINED: j.joined_at.isnull() | (j.joined_at > t),
         Reason.DELETED: j.deleted_at.notnull() & (j.deleted_at <= t),
+        Reason.ERASURE: j.erased.fill_null(False),
         Reason.REGION_UNKNOWN: j.region.isnull(),
         Reason.REGION_NOT_STARTED: j.training_start > d,
         Reason.MINOR_AGE: j.birth_date.notnull()
@@ -115,6 +140,8 @@ def member_decisions(inputs: Inputs, policy: Policy, as_of: dt.datetime) -> ir.T
     }
     if policy.minors.secondary_school_means_minor:
         flags[Reason.MINOR_SECONDARY_SCHOOL] = j.in_secondary.fill_null(False)
+    if policy.minors.unknown_age == "exclude":
+        flags[Reason.AGE_UNKNOWN] = j.birth_date.isnull() & ~j.has_education.fill_null(False)
 
     return j.select(
         member_id=j.member_id,
@@ -158,7 +185,8 @@ def record_decisions(
 
     flags: dict[Reason, ir.BooleanValue] = {
         Reason.MEMBER_UNKNOWN: j.md_member_id.isnull(),
-        Reason.CREATED_AFTER_AS_OF: j.created_at.isnull() | (j.created_at > t),
+        Reason.RECORD_INCOMPLETE: j.created_at.isnull() | j.text.isnull(),
+        Reason.CREATED_AFTER_AS_OF: j.created_at > t,
         Reason.RECORD_DELETED: j.deleted_at.notnull() & (j.deleted_at <= t),
         Reason.KIND_UNKNOWN: j.k_kind.isnull(),
         Reason.KIND_NEVER_USED: j.used == False,  # noqa: E712 (a column, not a bool)
@@ -166,8 +194,12 @@ def record_decisions(
     }
     if policy.groups.exclude_sensitive:
         applies = j.group_id.notnull() | j.is_group.fill_null(False)
+        # a group of unknown sensitivity is treated as sensitive, whatever the policy says
+        # of missing groups
+        unknown = applies & j.g_group_id.notnull() & j.g_sensitive.isnull()
         if policy.groups.missing_group_is_sensitive:
-            flags[Reason.GROUP_UNKNOWN] = applies & j.g_group_id.isnull()
+            unknown = unknown | (applies & j.g_group_id.isnull())
+        flags[Reason.GROUP_UNKNOWN] = unknown
         flags[Reason.SENSITIVE_GROUP] = applies & j.g_sensitive.fill_null(False)
     cutoff = policy.lookback.cutoff(as_of.astimezone(dt.UTC).date())
     if cutoff is not None:

@@ -77,7 +77,7 @@ def verify_db(db_url: str) -> VerifyReport:
     from consentgate.ledger.store import Ledger
     from consentgate.ledger.verify import verify_ledger
 
-    with Ledger(db_url) as ledger:
+    with Ledger(db_url, read_only=True) as ledger:
         return verify_ledger(ledger)
 
 

@@ -16,7 +16,8 @@ from typing import Annotated, NoReturn
 import typer
 
 app = typer.Typer(
-    help="The consent ledger: append-only, hash-chained preference events.",
+    help="The consent ledger: append-only, hash-chained preference events and erasure "
+    "requests.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -44,10 +45,17 @@ def _clear_errors() -> Iterator[None]:
         from consentgate.policy.loader import PolicyError
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
         _fail(f"the ledger needs {exc.name}: pip install 'consentgate[service]'")
+    from sqlalchemy.exc import SQLAlchemyError
+
     try:
         yield
     except (LedgerError, ContractError, PolicyError, FileNotFoundError) as exc:
         _fail(str(exc))
+    except SQLAlchemyError as exc:
+        # the database failed under a command that had opened it (a dropped table, a lost
+        # connection): an error (2), not a verdict on the chain (1)
+        orig = getattr(exc, "orig", None)
+        _fail(f"the ledger database failed: {orig or exc}")
 
 
 def _as_of(text: str):  # type: ignore[no-untyped-def]
@@ -118,7 +126,7 @@ def export(
         from consentgate.ledger.exchange import export_parquet
         from consentgate.ledger.store import Ledger
 
-        with Ledger(db) as ledger:
+        with Ledger(db, read_only=True) as ledger:
             result = export_parquet(ledger, instant, out)
     typer.echo(f"{result.rows} events to {result.path}")
     typer.echo(f"head #{result.head_seq} {result.head_hash}")
@@ -150,23 +158,84 @@ def show(
     db: DbOption,
     member: Annotated[str, typer.Option("--member", help="Member id.")],
     policy: PolicyOption = "linkedin-2025",
+    source: Annotated[Path | None, typer.Option(
+        "--source", help="Platform data (folder or DuckDB file): checks that the member "
+        "exists and uses their region's default.")] = None,
 ) -> None:
-    """A member's current setting and every change, with receipt ids."""
+    """A member's current setting and every change, with receipt ids. Exit 1 when the
+    ledger holds no event for the member and --source does not know them either."""
     with _clear_errors():
+        from consentgate.contract.schema import ERASURE_SETTING
         from consentgate.ledger.chain import format_time
         from consentgate.ledger.store import Ledger
         from consentgate.policy import load_policy
 
         rules = load_policy(policy)
         key = rules.setting.key
-        with Ledger(db) as ledger:
-            state = ledger.state(member, key, rules.setting.default)
+        default, known = rules.setting.default, None
+        if source is not None:
+            default, known = _member_default(source, member, rules)
+        with Ledger(db, read_only=True) as ledger:
+            state = ledger.state(member, key, default)
             history = ledger.history(member)
     value = {True: "on", False: "off", None: "conflicting events (treated as off)"}[state.value]
     origin = " (default)" if state.from_default else ""
     typer.echo(f"{key}: {value}{origin}")
+    erased = [e for e in history if e.setting == ERASURE_SETTING]
+    if erased:
+        typer.echo(f"erasure requested: {format_time(erased[-1].effective_at)} "
+                   f"(receipt {erased[-1].receipt_id}): never used from then on")
     if not history:
         typer.echo("no events")
     for e in history:
-        typer.echo(f"#{e.seq}  {format_time(e.effective_at)}  {e.setting}="
-                   f"{'on' if e.value else 'off'}  source={e.source}  receipt={e.receipt_id}")
+        what = ("erasure requested" if e.setting == ERASURE_SETTING
+                else f"{e.setting}={'on' if e.value else 'off'}")
+        typer.echo(f"#{e.seq}  {format_time(e.effective_at)}  {what}  source={e.source}  "
+                   f"receipt={e.receipt_id}")
+    if history or known:
+        return
+    if known is False:
+        typer.echo(f"warning: no member {member!r} in {source} and no event in the ledger: "
+                   "check the member id", err=True)
+    else:
+        typer.echo(f"warning: the ledger holds no event for {member!r}; it cannot tell "
+                   "whether this member exists (give --source to check): check the member id",
+                   err=True)
+    raise typer.Exit(1)
+
+
+def _member_default(source: Path, member: str, rules) -> tuple[bool, bool]:  # type: ignore[no-untyped-def]
+    """(the setting's default for the member's region, whether the source knows them)."""
+    from consentgate.contract.source import open_source
+
+    src = open_source(source, tables=("members",))
+    quoted = "'" + member.replace("'", "''") + "'"
+    rows = src.read_table("members", where=f"member_id = {quoted}").to_pylist()
+    if not rows:
+        return rules.setting.default, False
+    region = rules.region_for(rows[0]["country"])
+    return (rules.region_default(region) if region else rules.setting.default), True
+
+
+@app.command()
+def erase(
+    db: DbOption,
+    member: Annotated[str, typer.Option("--member", help="Member id.")],
+    policy: PolicyOption = "linkedin-2025",
+    source: Annotated[str, typer.Option(
+        "--source", help="Where the request came from (web, api, admin, …).")] = "admin",
+) -> None:
+    """Record a member's erasure request (GDPR Art. 17) with a receipt: from now on no
+    snapshot includes them, and withdrawal lists name their records with reason erasure.
+    It cannot be undone. Prints the receipt id on the last line."""
+    with _clear_errors():
+        from consentgate.ledger.chain import format_time
+        from consentgate.ledger.store import Ledger
+        from consentgate.policy import load_policy
+
+        rules = load_policy(policy)
+        with Ledger(db) as ledger:
+            event = ledger.request_erasure(member, rules, source=source)
+    typer.echo(f"erasure of {member} recorded: event #{event.seq} at "
+               f"{format_time(event.effective_at)}")
+    typer.echo(event.receipt_id)

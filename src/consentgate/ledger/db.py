@@ -42,7 +42,14 @@ def redact_url(url: str) -> str:
         return "<unparsable URL>"
 
 
-def make_engine(db: str | Path) -> Engine:
+def make_engine(
+    db: str | Path, *, read_only: bool = False, must_exist: bool = False
+) -> Engine:
+    """An engine for a ledger (or registry) database.
+
+    ``must_exist``: a SQLite file that does not exist is an error instead of being created
+    (every command but ``init`` opens an existing ledger). ``read_only``: the SQLite file is
+    opened read-only (commands that only read never change or create a database file)."""
     url = normalise_url(db)
     try:
         parsed = make_url(url)
@@ -50,6 +57,10 @@ def make_engine(db: str | Path) -> Engine:
         raise LedgerError(f"not a database URL: {db!s}") from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
+        if must_exist or read_only:
+            _check_sqlite_file(parsed.database, str(db))
+        if read_only:
+            return _sqlite_read_only_engine(parsed.database)
         return _sqlite_engine(url, parsed.database)
     if backend == "postgresql":
         try:
@@ -62,6 +73,41 @@ def make_engine(db: str | Path) -> Engine:
     raise LedgerError(
         f"unsupported database {backend!r}: use a SQLite file or a postgresql:// URL"
     )
+
+
+def _check_sqlite_file(database: str | None, given: str) -> None:
+    if database in (None, "", ":memory:"):
+        raise LedgerError("the ledger needs a SQLite file, not an in-memory database")
+    path = Path(database).expanduser()
+    if not path.exists():
+        raise LedgerError(
+            f"no ledger at {path}: create one with `consentgate ledger init --db {given}`"
+        )
+    if not path.is_file():
+        raise LedgerError(f"{path} is not a file, so not a SQLite ledger")
+    if path.stat().st_size == 0:
+        raise LedgerError(f"{path} is an empty file, not a ledger")
+    with open(path, "rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise LedgerError(f"{path} is not a SQLite database, so not a ledger")
+
+
+def _sqlite_read_only_engine(database: str) -> Engine:
+    from urllib.parse import quote
+
+    path = Path(database).expanduser().resolve()
+    url = f"sqlite:///file:{quote(str(path))}?mode=ro&uri=true"
+    engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    return engine
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:

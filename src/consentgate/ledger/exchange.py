@@ -78,14 +78,14 @@ def read_events(db_url: str, as_of: dt.datetime | None) -> pa.Table:
 
     ``table.schema.metadata[b"consentgate.ledger.head_hash"]`` is the head hash of what was
     read (the same value ``head_hash(db_url, as_of)`` returns, read in the same pass)."""
-    with Ledger(db_url) as ledger:
+    with Ledger(db_url, read_only=True) as ledger:
         return events_table_as_of(ledger, as_of)
 
 
 def head_hash(db_url: str, as_of: dt.datetime | None = None) -> str:
     """The hash that pins the ledger's content as of T (see the module's docstring); with no
     T, the hash of the last event recorded. ``"0" * 64`` for an empty ledger."""
-    with Ledger(db_url) as ledger:
+    with Ledger(db_url, read_only=True) as ledger:
         return head_of(ledger, as_of)[1]
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from consentgate.contract.schema import ERASURE_SETTING
 from consentgate.ledger.chain import CHAIN_FORMAT, StoredEvent, format_time
 from consentgate.policy.model import Policy
 
@@ -32,13 +33,28 @@ class Controller:
     address: str | None = None
 
 
-def _state(value: bool) -> tuple[str, str]:
-    return ("opt_in", "opted_in") if value else ("opt_out", "opted_out")
+ERASURE_NAMES = {
+    "en": "Erasure of my data (GDPR Art. 17)",
+    "fr": "Effacement de mes données (RGPD art. 17)",
+}
 
 
-def _setting_name(policy: Policy, language: str | None) -> str:
+def is_erasure(event: StoredEvent) -> bool:
+    return event.setting == ERASURE_SETTING
+
+
+def _state(event: StoredEvent) -> tuple[str, str]:
+    if is_erasure(event):
+        return "erasure_request", "erasure_requested"
+    return ("opt_in", "opted_in") if event.value else ("opt_out", "opted_out")
+
+
+def _setting_name(policy: Policy, language: str | None, event: StoredEvent) -> str:
+    lang = (language or "en").split("-")[0]
+    if is_erasure(event):
+        return ERASURE_NAMES.get(lang, ERASURE_NAMES["en"])
     names = policy.setting.name
-    return names.get((language or "en").split("-")[0], names["en"])
+    return names.get(lang, names["en"])
 
 
 def _path(policy: Policy, language: str | None) -> str:
@@ -55,6 +71,12 @@ def _pii(policy: Policy) -> list[dict[str, Any]]:
 
 
 def _withdrawal(policy: Policy, event: StoredEvent) -> str:
+    if is_erasure(event):
+        return (
+            "An erasure request cannot be withdrawn: from its time on, no new training "
+            "dataset includes the member's data, and withdrawal lists name their records "
+            "in the datasets built before"
+        )
     how = (
         f"Settings: {_path(policy, event.language)}, switch "
         f"\"{policy.setting.toggle['en']}\" (on or off at any time); "
@@ -77,7 +99,7 @@ def receipt_27560(
 ) -> dict[str, Any]:
     """The receipt of one event, shaped after ISO/IEC TS 27560."""
     controller = controller or Controller(url=policy.policy.notice_url)
-    event_type, event_state = _state(event.value)
+    event_type, event_state = _state(event)
     return {
         "schema_version": SCHEMA_VERSION,
         "record_id": event.receipt_id,
@@ -100,7 +122,7 @@ def receipt_27560(
                         "purpose_type": policy.policy.data_use,
                         "lawful_basis": policy.policy.legal_basis,
                         "setting": event.setting,
-                        "setting_name": _setting_name(policy, event.language),
+                        "setting_name": _setting_name(policy, event.language, event),
                     }
                 ],
                 "pii_information": _pii(policy),
@@ -126,7 +148,8 @@ def receipt_27560(
             {
                 "event_time": format_time(event.effective_at),
                 "recorded_time": format_time(event.recorded_at),
-                "validity_duration": "until the member changes the setting",
+                "validity_duration": "permanent" if is_erasure(event)
+                else "until the member changes the setting",
                 "entity_id": event.member_id,
                 "event_type": event_type,
                 "event_state": event_state,
@@ -147,7 +170,7 @@ def receipt_kantara(
 ) -> dict[str, Any]:
     """The same event as a Kantara Consent Receipt v1.1 (keys as in that specification)."""
     controller = controller or Controller(url=policy.policy.notice_url)
-    event_type, event_state = _state(event.value)
+    event_type, event_state = _state(event)
     return {
         "version": KANTARA_VERSION,
         "jurisdiction": _jurisdiction(policy, event) or "",
@@ -168,7 +191,7 @@ def receipt_kantara(
         "policyUrl": policy.policy.notice_url or "",
         "services": [
             {
-                "service": _setting_name(policy, event.language),
+                "service": _setting_name(policy, event.language, event),
                 "purposes": [
                     {
                         "purpose": PURPOSE,

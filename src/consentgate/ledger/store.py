@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, func, insert, inspect, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from consentgate.contract.schema import ERASURE_SETTING
 from consentgate.eligibility.reference import PreferenceEvent, setting_at
 from consentgate.ledger.chain import GENESIS_HASH, StoredEvent, event_hash, format_time
 from consentgate.ledger.db import WRITE_OPTION, make_engine, redact_url
@@ -106,6 +107,8 @@ def check_event(event: NewEvent) -> None:
     check_text("setting", event.setting, 64, _SETTING)
     if not isinstance(event.value, bool):
         raise EventRejected("value must be true or false")
+    if event.setting == ERASURE_SETTING and event.value is not True:
+        raise EventRejected("an erasure request has value true: it cannot be withdrawn")
     check_text("source", event.source, 32, _SOURCE)
     check_text("policy_id", event.policy_id, 64)
     check_text("policy_version", event.policy_version, 32)
@@ -133,8 +136,15 @@ class Ledger:
         clock: Callable[[], dt.datetime] = utcnow,
         engine: Engine | None = None,
         check_schema: bool = True,
+        read_only: bool = False,
     ) -> None:
-        self.engine = engine if engine is not None else make_engine(db)
+        """An existing ledger (``consentgate ledger init`` creates one); ``read_only`` opens
+        it without any write, for commands that only read."""
+        self.engine = (
+            engine
+            if engine is not None
+            else make_engine(db, read_only=read_only, must_exist=True)
+        )
         self.clock = clock
         # Appends from this process queue here rather than in the database: SQLite's busy
         # handler polls with growing sleeps, which made tail latency seconds long under load.
@@ -155,14 +165,21 @@ class Ledger:
     def _check_schema(self) -> None:
         from consentgate.ledger.migrate import current_revision, head_revision
 
+        where = redact_url(str(self.engine.url))
         try:
             revision = current_revision(self.engine)
-        except (OperationalError, ProgrammingError) as exc:
+            tables = set(inspect(self.engine).get_table_names())
+        except DBAPIError as exc:
+            raise LedgerError(f"cannot open the ledger at {where}: {exc.orig}") from exc
+        except SQLAlchemyError as exc:
+            raise LedgerError(f"cannot open the ledger at {where}: {exc}") from exc
+        missing = {"ledger_events", "ledger_head"} - tables
+        if revision is not None and missing:
             raise LedgerError(
-                f"cannot open the ledger at {redact_url(str(self.engine.url))}: {exc.orig}"
-            ) from exc
+                f"{where} is not a usable ledger: table(s) {', '.join(sorted(missing))} "
+                "missing (dropped?); restore it from a backup"
+            )
         if revision != head_revision():
-            where = redact_url(str(self.engine.url))
             state = "has no ledger tables" if revision is None else f"is at schema {revision}"
             raise LedgerError(
                 f"{where} {state}, this consentgate needs {head_revision()}: "
@@ -184,6 +201,19 @@ class Ledger:
         if event.effective_at is not None:
             raise EventRejected("a live change takes effect when it is recorded")
         return self.append([event])[0]
+
+    def request_erasure(
+        self, member_id: str, policy: Policy, source: str = "admin",
+        language: str | None = None, jurisdiction: str | None = None,
+    ) -> StoredEvent:
+        """Record a member's erasure request (GDPR Art. 17), effective now, with a receipt.
+        From then on the member is out of every snapshot built, as if deleted."""
+        return self.record_change(NewEvent(
+            member_id=member_id, setting=ERASURE_SETTING, value=True, source=source,
+            policy_id=policy.policy.id, policy_version=policy.policy.version,
+            notice_version=policy.policy.notice_version, language=language,
+            jurisdiction=jurisdiction,
+        ))
 
     def import_events(self, events: Iterable[NewEvent]) -> ImportResult:
         """Record events that happened elsewhere (their own ``effective_at``), skipping any

@@ -1,4 +1,11 @@
-"""What changed between two policies, in the terms a privacy officer reviews."""
+"""What changed between two policies, in the terms a privacy officer reviews.
+
+Every change is marked: ``widens`` True when it can let more data through (even if it also
+holds some back), False when it can only hold data back, None when it changes no decision
+(a title, a category name). Regions are compared country by country, on the region each ISO
+country falls in under each policy, so that a country moved out of a region — into the rest
+of the world, say, which started earlier — is seen for what it does.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +24,74 @@ class Change:
     widens: bool | None  # True: more data may be used; False: less; None: neutral/unclear
 
     def describe(self) -> str:
-        return f"{self.subject}: {_fmt(self.before)} -> {_fmt(self.after)}"
+        words = ("on", "off") if self.subject.endswith("default") else ("yes", "no")
+        return f"{self.subject}: {_fmt(self.before, words)} -> {_fmt(self.after, words)}"
 
 
-def _fmt(v: Any) -> str:
+def _later_is_wider(before: Any, after: Any) -> bool | None:
+    """A bound where a larger value lets more through (max_age_days); None: no bound."""
+    if before == after:
+        return None
+    if after is None:
+        return True
+    if before is None:
+        return False
+    return after > before
+
+
+def _earlier_is_wider(before: Any, after: Any) -> bool | None:
+    """A bound where an earlier value lets more through (lookback.since); None: no bound."""
+    if before == after:
+        return None
+    if after is None:
+        return True
+    if before is None:
+        return False
+    return after < before
+
+
+def _where(policy: Policy, region) -> str:  # type: ignore[no-untyped-def]
+    if region is None:
+        return "no region (never used)"
+    default = "on" if policy.region_default(region) else "off"
+    return f"{region.id} (from {region.training_start.isoformat()}, default {default})"
+
+
+def _country_moves(a: Policy, b: Policy) -> list[Change]:
+    """Countries whose region changes from A to B, grouped by (region in A, region in B)."""
+    from iso3166 import countries_by_alpha2
+
+    countries = set(countries_by_alpha2) | set(a.country_regions()) | set(b.country_regions())
+    moves: dict[tuple[str | None, str | None], list[str]] = {}
+    for c in sorted(countries):
+        ra, rb = a.region_for(c), b.region_for(c)
+        if (ra and ra.id) != (rb and rb.id):
+            moves.setdefault((ra and ra.id, rb and rb.id), []).append(c)
+    by_id_a = {r.id: r for r in a.regions}
+    by_id_b = {r.id: r for r in b.regions}
+    out = []
+    for (ia, ib), codes in moves.items():
+        ra, rb = by_id_a.get(ia) if ia else None, by_id_b.get(ib) if ib else None
+        if rb is None:
+            widens: bool | None = False
+        elif ra is None:
+            widens = True
+        else:
+            earlier = rb.training_start < ra.training_start
+            default_on = b.region_default(rb) and not a.region_default(ra)
+            later = rb.training_start > ra.training_start
+            default_off = a.region_default(ra) and not b.region_default(rb)
+            widens = True if (earlier or default_on) else (False if later or default_off else None)
+        shown = ", ".join(codes) if len(codes) <= 12 else f"{', '.join(codes[:12])} and {len(codes) - 12} more"
+        out.append(Change("region", f"countries {shown}", _where(a, ra), _where(b, rb), widens))
+    return out
+
+
+def _fmt(v: Any, words: tuple[str, str] = ("yes", "no")) -> str:
     if v is None:
         return "(absent)"
+    if isinstance(v, bool):
+        return words[0] if v else words[1]
     if isinstance(v, list | tuple | set | frozenset):
         return "[" + ", ".join(map(str, sorted(v))) + "]"
     return str(v)
@@ -37,16 +106,21 @@ def diff_policies(a: Policy, b: Policy) -> list[Change]:
 
     for field in ("id", "version", "data_use", "legal_basis", "notice_version"):
         add("policy", f"policy.{field}", getattr(a.policy, field), getattr(b.policy, field), None)
-    add("setting", "setting.key", a.setting.key, b.setting.key, None)
+    # another key reads other events: every opt-out recorded under the old key is ignored
+    add("setting", "setting.key", a.setting.key, b.setting.key, True)
     add("setting", "setting.default", a.setting.default, b.setting.default, b.setting.default)
     add("setting", "setting.retroactive", a.setting.retroactive, b.setting.retroactive, None)
+    for field in ("name", "toggle", "path"):
+        add("setting", f"setting.{field}", getattr(a.setting, field), getattr(b.setting, field),
+            None)
 
     ra = {r.id: r for r in a.regions}
     rb = {r.id: r for r in b.regions}
     for rid in sorted(ra.keys() | rb.keys()):
         x, y = ra.get(rid), rb.get(rid)
         if x is None or y is None:
-            add("region", f"regions.{rid}", x and x.name, y and y.name, y is not None)
+            # what a new or removed region does is in the country moves below
+            add("region", f"regions.{rid}", x and x.name, y and y.name, None)
             continue
         add(
             "region",
@@ -55,12 +129,8 @@ def diff_policies(a: Policy, b: Policy) -> list[Change]:
             y.training_start,
             y.training_start < x.training_start,
         )
-        added = set(y.countries) - set(x.countries)
-        removed = set(x.countries) - set(y.countries)
-        if added:
-            add("region", f"regions.{rid}.countries added", None, added, None)
-        if removed:
-            add("region", f"regions.{rid}.countries removed", removed, None, None)
+        add("region", f"regions.{rid}.name", x.name, y.name, None)
+        # who moves in or out is listed country by country below
         add("region", f"regions.{rid}.rest_of_world", x.rest_of_world, y.rest_of_world, None)
         add(
             "region",
@@ -70,18 +140,22 @@ def diff_policies(a: Policy, b: Policy) -> list[Change]:
             b.region_default(y),
         )
 
+    changes.extend(_country_moves(a, b))
+
     for kind in sorted(a.kinds.keys() | b.kinds.keys()):
         x, y = a.kinds.get(kind), b.kinds.get(kind)
         if x is None or y is None:
+            # a kind the policy no longer names is unknown, so never used (fail closed)
             add(
                 "kind",
                 f"kinds.{kind}",
                 x and ("used" if x.used else "never used"),
                 y and ("used" if y.used else "never used"),
-                bool(y and y.used),
+                bool(y and y.used) if y is not None else (False if x and x.used else None),
             )
             continue
         add("kind", f"kinds.{kind}.used", x.used, y.used, y.used)
+        add("kind", f"kinds.{kind}.note", x.note, y.note, None)
         add("kind", f"kinds.{kind}.category", x.category, y.category, None)
         add(
             "kind",
@@ -107,6 +181,13 @@ def diff_policies(a: Policy, b: Policy) -> list[Change]:
         not b.minors.secondary_school_means_minor,
     )
     add(
+        "minors",
+        "minors.unknown_age",
+        a.minors.unknown_age,
+        b.minors.unknown_age,
+        b.minors.unknown_age == "allow",
+    )
+    add(
         "groups",
         "groups.exclude_sensitive",
         a.groups.exclude_sensitive,
@@ -120,8 +201,10 @@ def diff_policies(a: Policy, b: Policy) -> list[Change]:
         b.groups.missing_group_is_sensitive,
         not b.groups.missing_group_is_sensitive,
     )
-    add("lookback", "lookback.since", a.lookback.since, b.lookback.since, None)
-    add("lookback", "lookback.max_age_days", a.lookback.max_age_days, b.lookback.max_age_days, None)
+    add("lookback", "lookback.since", a.lookback.since, b.lookback.since,
+        _earlier_is_wider(a.lookback.since, b.lookback.since))
+    add("lookback", "lookback.max_age_days", a.lookback.max_age_days, b.lookback.max_age_days,
+        _later_is_wider(a.lookback.max_age_days, b.lookback.max_age_days))
     add(
         "redaction",
         "redaction.classes",

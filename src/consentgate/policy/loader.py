@@ -31,11 +31,15 @@ class Problem:
 class PolicyError(ValueError):
     """A policy that cannot be used; ``problems`` lists each thing wrong."""
 
-    def __init__(self, origin: str, problems: list[Problem]):
+    def __init__(self, origin: str, problems: list[Problem], message: str | None = None):
         self.origin = origin
         self.problems = problems
         lines = "\n".join(f"  {origin}: {p}" for p in problems)
-        super().__init__(f"invalid policy {origin}:\n{lines}")
+        super().__init__(message or f"invalid policy {origin}:\n{lines}")
+
+
+class PolicyNotFound(PolicyError):
+    """Neither a shipped policy nor a file."""
 
 
 def shipped_policies() -> list[str]:
@@ -53,15 +57,13 @@ def resolve(name_or_path: str | Path) -> Path:
     path = Path(text)
     if path.is_file():
         return path
-    raise PolicyError(
-        text,
-        [
-            Problem(
-                "policy",
-                f"no such policy file, and not a shipped policy ({', '.join(shipped_policies())})",
-            )
-        ],
+    shipped = ", ".join(shipped_policies())
+    what = "no policy file" if path.exists() else "no policy named"
+    message = (
+        f"{what} {text!r}: give a shipped policy ({shipped}) or the path of a policy file "
+        "(`consentgate policy list` lists the shipped ones)"
     )
+    raise PolicyNotFound(text, [Problem("policy", message)], message)
 
 
 def load_policy(name_or_path: str | Path = DEFAULT_POLICY) -> Policy:

@@ -48,12 +48,21 @@ class PolicyInfo(_Strict):
 
 
 class Setting(_Strict):
-    key: str
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
     default: bool
     name: dict[str, str]
     toggle: dict[str, str]
     path: dict[str, list[str]]
     retroactive: bool = False
+
+    @field_validator("key")
+    @classmethod
+    def _not_erasure(cls, v: str) -> str:
+        from consentgate.contract.schema import ERASURE_SETTING
+
+        if v == ERASURE_SETTING:
+            raise ValueError(f"{v!r} is reserved for erasure requests")
+        return v
 
     @model_validator(mode="after")
     def _languages(self) -> Setting:
@@ -103,6 +112,9 @@ class Region(_Strict):
 class Minors(_Strict):
     adult_age: int = Field(18, ge=0, le=30)
     secondary_school_means_minor: bool = True
+    # a member with no birth date and no education row at all: "allow" keeps the other
+    # rules' verdict, "exclude" leaves them out (reason age_unknown)
+    unknown_age: Literal["allow", "exclude"] = "allow"
 
 
 class Groups(_Strict):

@@ -23,23 +23,37 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-def _load(db: str, policy: str, source: Path | None, demo: bool):  # type: ignore[no-untyped-def]
-    try:
-        from consentgate.contract.source import ContractError
-        from consentgate.ledger import init_ledger
-        from consentgate.ledger.errors import LedgerError
-        from consentgate.policy import PolicyError, load_policy
-        from consentgate.service.config import ConfigError, ServiceConfig
-    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
-        _fail(f"the service needs {exc.name}: pip install 'consentgate[service]'")
+SERVICE_MODULES = ("fastapi", "uvicorn", "babel", "multipart", "itsdangerous", "jwt", "jinja2")
+
+
+def require_service_extra() -> None:
+    """One clear line, not an import traceback, when the ``service`` extra is missing."""
+    import importlib.util
+
+    missing = [m for m in SERVICE_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        _fail(f"the settings service needs the 'service' extra ({', '.join(missing)} missing): "
+              "pip install 'consentgate[service]'")
+
+
+def _load(db: str, policy: str, source: Path | None, demo: bool,  # type: ignore[no-untyped-def]
+          registry: str | None = None):
+    require_service_extra()
+    from consentgate.contract.source import ContractError
+    from consentgate.ledger import init_ledger
+    from consentgate.ledger.errors import LedgerError
+    from consentgate.policy import PolicyError, load_policy
+    from consentgate.service.config import ConfigError, ServiceConfig
+
     try:
         rules = load_policy(policy)
-        config = ServiceConfig.from_env(db, rules, source, demo)
-        init_ledger(db)  # create or upgrade: idempotent
         if source is not None:
+            # checked before anything is created: a bad --source leaves no ledger behind
             from consentgate.contract.source import open_source
 
             open_source(source, tables=("members", "education"))
+        config = ServiceConfig.from_env(db, rules, source, demo, registry=registry)
+        init_ledger(db)  # create or upgrade: idempotent
     except (ConfigError, LedgerError, PolicyError, ContractError) as exc:
         _fail(str(exc))
     return config
@@ -57,13 +71,16 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="Offer a demo sign-in (any member id, "
                                        "no platform token); never in production.")] = False,
+    registry: Annotated[str | None, typer.Option(
+        "--registry", help="Registry of snapshots and training runs (SQLite file or URL): "
+        "the page then tells each member whether their data was used.")] = None,
 ) -> None:
     """Serve the settings page and the JSON API (secrets from CONSENTGATE_* variables)."""
+    config = _load(db, policy, source, demo, registry)
     import uvicorn
 
     from consentgate.service.app import create_app
 
-    config = _load(db, policy, source, demo)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # SQL statements carry member ids in their parameters: never let them reach the log.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
@@ -84,6 +101,7 @@ def token(
 ) -> None:
     """Print a member token signed with CONSENTGATE_TOKEN_SECRET, as the platform makes them
     (for trying the API with curl)."""
+    require_service_extra()
     from consentgate.policy import load_policy
     from consentgate.service.auth import mint_member_token
     from consentgate.service.config import ConfigError, ServiceConfig

@@ -51,6 +51,8 @@ class ServiceConfig:
     session_max_age_s: int = 3600
     max_body_bytes: int = 16 * 1024 * 1024
     clock: Callable = utcnow
+    # the registry of snapshots and training runs: answers "was my data used?"
+    registry: str | None = None
 
     def __post_init__(self) -> None:
         if len(self.token_secret) < MIN_SECRET_LENGTH:
@@ -72,6 +74,7 @@ class ServiceConfig:
         source: Path | None = None,
         demo: bool = False,
         env: Mapping[str, str] | None = None,
+        registry: str | None = None,
     ) -> ServiceConfig:
         env = os.environ if env is None else env
         token_secret = env.get("CONSENTGATE_TOKEN_SECRET")
@@ -102,4 +105,5 @@ class ServiceConfig:
             secure_cookies=env.get("CONSENTGATE_SECURE_COOKIES", "") in ("1", "true", "yes"),
             demo=demo,
             controller=controller,
+            registry=registry,
         )

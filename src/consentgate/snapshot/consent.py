@@ -23,18 +23,23 @@ def open_consent(
     if consent is None:
         return None, {"kind": "source", "table": "preference_events"}
     if is_url(str(consent)):
-        from consentgate.ledger import head_hash, read_events, verify_db
+        from consentgate.ledger import META_HEAD_HASH, META_HEAD_SEQ, read_events, verify_db
 
         check = verify_db(str(consent))
         if not check.ok:
             problems = "; ".join(str(p) for p in check.problems[:5])
             raise ContractError(f"consent ledger {consent} fails verification: {problems}")
         folder.mkdir(parents=True)
-        pq.write_table(read_events(consent, as_of), folder / "preference_events.parquet")
+        events = read_events(consent, as_of)
+        pq.write_table(events, folder / "preference_events.parquet")
+        meta = events.schema.metadata
         return open_source(folder, tables=["preference_events"]), {
             "kind": "ledger",
             "events_verified": check.events,
-            "head_hash": head_hash(consent, as_of),
+            # the last event, in chain order, among those effective at or before T: what
+            # the build read, pinned by its hash and named by its number
+            "head_seq": int(meta[META_HEAD_SEQ]),
+            "head_hash": meta[META_HEAD_HASH].decode(),
         }
     src = open_source(consent, tables=["preference_events"])
     return src, {"kind": "source", "path": str(src.path), "fingerprints": src.fingerprints()}

@@ -4,6 +4,7 @@ machines and as one self-contained HTML page (inline SVG charts) for a privacy o
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections import Counter, defaultdict
 from importlib import resources
 from pathlib import Path
@@ -31,7 +32,15 @@ def build_report(
     member_counts: list[dict],
     record_counts: list[dict],
     redactions: dict[str, int],
+    engine: str = "duckdb",
+    consent: dict | None = None,
+    built_at: dt.datetime | None = None,
+    build_seconds: float | None = None,
+    data_quality: list[dict] | None = None,
+    purge: dict | None = None,
 ) -> dict:
+    """The report as JSON. ``purge`` (a purged snapshot) names the snapshot it supersedes,
+    the instant it was purged at and the records withdrawn by reason."""
     m_reason: Counter[str] = Counter()
     m_region: dict[str, Counter[str]] = defaultdict(Counter)
     for row in member_counts:
@@ -56,10 +65,17 @@ def build_report(
     def split(c: dict[str, Counter[str]]) -> dict[str, dict[str, int]]:
         return {k: {"used": v["used"], "out": v["out"]} for k, v in sorted(c.items())}
 
-    return {
+    report = {
         "snapshot_id": snapshot_id,
         "as_of": utc_z(as_of),
         "policy": {"id": policy.id, "version": policy.policy.version, "sha256": policy.sha256},
+        "built": {
+            "at": utc_z(built_at) if built_at is not None else None,
+            "seconds": round(build_seconds, 1) if build_seconds is not None else None,
+            "engine": engine,
+        },
+        "consent": consent or {"kind": "source", "table": "preference_events"},
+        "regions": {r.id: r.name for r in policy.regions},
         "members": {
             "total": sum(m_reason.values()),
             "used": m_reason[USED],
@@ -75,8 +91,12 @@ def build_report(
             "breakdown": rows,
         },
         "redactions": redactions,
+        "data_quality": data_quality or [],
         "reasons": {str(r): DESCRIPTIONS[r] for r in (Reason.USED, *PRECEDENCE)},
     }
+    if purge is not None:
+        report["purge"] = purge
+    return report
 
 
 def _bars(items: dict[str, int], width: int = 520, colour: str = "#0a66c2") -> str:
@@ -84,7 +104,8 @@ def _bars(items: dict[str, int], width: int = 520, colour: str = "#0a66c2") -> s
     if not items:
         return "<p class='muted'>nothing</p>"
     top = max(items.values()) or 1
-    row_h, label_w = 22, 190
+    row_h = 22
+    label_w = max(190, 7 * max(len(label) for label in items) + 12)
     h = row_h * len(items) + 4
     parts = [f'<svg width="{width + label_w + 90}" height="{h}" role="img">']
     for i, (label, n) in enumerate(items.items()):
@@ -92,7 +113,7 @@ def _bars(items: dict[str, int], width: int = 520, colour: str = "#0a66c2") -> s
         w = max(1, int(width * n / top)) if n else 0
         fill = "#057642" if label == USED else colour
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{label}</text>'
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{html.escape(label)}</text>'
             f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{row_h - 6}" fill="{fill}" rx="2"/>'
             f'<text x="{label_w + w + 6}" y="{y + 15}">{n:,}</text>'
         )
@@ -105,7 +126,8 @@ def _stacked(items: dict[str, dict[str, int]], width: int = 440) -> str:
     if not items:
         return "<p class='muted'>nothing</p>"
     top = max(v["used"] + v["out"] for v in items.values()) or 1
-    row_h, label_w = 22, 190
+    row_h = 22
+    label_w = max(190, 7 * max(len(label) for label in items) + 12)
     h = row_h * len(items) + 4
     parts = [f'<svg width="{width + label_w + 280}" height="{h}" role="img">']
     for i, (label, v) in enumerate(items.items()):
@@ -115,7 +137,7 @@ def _stacked(items: dict[str, dict[str, int]], width: int = 440) -> str:
         total = v["used"] + v["out"]
         pct = 100 * v["used"] / total if total else 0
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{label}</text>'
+            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{html.escape(label)}</text>'
             f'<rect x="{label_w}" y="{y + 3}" width="{wu}" height="{row_h - 6}" fill="#057642"/>'
             f'<rect x="{label_w + wu}" y="{y + 3}" width="{wo}" height="{row_h - 6}" fill="#b0b7bf"/>'
             f'<text x="{label_w + wu + wo + 6}" y="{y + 15}">{v["used"]:,} in / {v["out"]:,} out'
@@ -123,6 +145,14 @@ def _stacked(items: dict[str, dict[str, int]], width: int = 440) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _named(by_region: dict[str, dict[str, int]], report: dict) -> dict[str, dict[str, int]]:
+    """Region ids with their names, as the charts label them."""
+    names = report.get("regions", {})
+    return {
+        (f"{rid} — {names[rid]}" if rid in names else rid): v for rid, v in by_region.items()
+    }
 
 
 def render_html(report: dict) -> str:
@@ -134,8 +164,8 @@ def render_html(report: dict) -> str:
         r=report,
         members_chart=_bars(report["members"]["by_reason"]),
         records_chart=_bars(report["records"]["by_reason"]),
-        region_chart=_stacked(report["records"]["by_region"]),
-        member_region_chart=_stacked(report["members"]["by_region"]),
+        region_chart=_stacked(_named(report["records"]["by_region"], report)),
+        member_region_chart=_stacked(_named(report["members"]["by_region"], report)),
         kind_chart=_stacked(report["records"]["by_kind"]),
         redaction_chart=_bars(report["redactions"], colour="#915907"),
     )

@@ -1,9 +1,14 @@
-"""`consentgate verify`: an independent check of a built snapshot.
+"""`consentgate verify`: an independent check of a built (or purged) snapshot.
 
 It trusts nothing the build computed: it re-hashes every file, re-decides every source
 record with the reference evaluator (not the engine plan), compares the result with the
-snapshot's lineage, checks that data and lineage line up, and scans every text for personal
-data left unredacted.
+snapshot's lineage, checks that data, lineage and the usage index line up, and scans every
+text for personal data left unredacted. A file whose hash differs does not stop the other
+checks: every violation is listed, so that a planted value is not hidden behind a mismatch.
+
+A purged snapshot (its manifest has ``purge``) holds what a build at its as-of time T1
+held less what a build at the purge time T2 would no longer hold: every record in it must
+be allowed at both instants, and every record allowed at both must be in it.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from consentgate.snapshot.consent import open_consent
 from consentgate.snapshot.manifest import sha256_file
 
 MAX_LISTED = 50
+DELETION_FILE = "deletion.json"  # written when a purge deletes the data of a used snapshot
 
 
 @dataclass
@@ -49,6 +55,7 @@ class VerifyResult:
     counts: Counter = field(default_factory=Counter)
     checked_records: int = 0
     truncated: Counter = field(default_factory=Counter)
+    checks: list[str] = field(default_factory=list)  # what was checked, in plain words
 
     @property
     def ok(self) -> bool:
@@ -61,9 +68,16 @@ class VerifyResult:
         else:
             self.truncated[check] += 1
 
+    def ran(self, description: str) -> None:
+        self.checks.append(description)
 
-def _parse_time(text: str) -> dt.datetime:
+
+def parse_time(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
+
+
+def _files(root: Path, folder: str) -> list[Path]:
+    return sorted((root / folder).glob("part-*.parquet"))
 
 
 def verify_snapshot(
@@ -75,16 +89,18 @@ def verify_snapshot(
     progress: Callable[[str], None] | None = None,
 ) -> VerifyResult:
     say = progress or (lambda _m: None)
-    res = VerifyResult(Path(snapshot))
-    manifest_path = Path(snapshot) / "manifest.json"
+    root = Path(snapshot)
+    res = VerifyResult(root)
+    manifest_path = root / "manifest.json"
     try:
         manifest = json.loads(manifest_path.read_text())
     except (OSError, ValueError) as exc:
         res.add("manifest", str(manifest_path), f"unreadable: {exc}")
         return res
+    deletion = _read_deletion(root, res)
 
     say("checking file hashes")
-    _check_files(Path(snapshot), manifest, res)
+    _check_files(root, manifest, res, deleted=set(deletion.get("files", [])))
     if manifest["policy"]["sha256"] != policy.sha256:
         res.add(
             "policy",
@@ -92,10 +108,10 @@ def verify_snapshot(
             f"snapshot was built with policy sha256 {manifest['policy']['sha256'][:12]}…, "
             f"verifying with {policy.sha256[:12]}…",
         )
-    if res.counts:  # a tampered snapshot is not worth reading further
-        return res
 
-    as_of = _parse_time(manifest["as_of"])
+    as_of = parse_time(manifest["as_of"])
+    purge = manifest.get("purge")
+    instants = [as_of] + ([parse_time(purge["purged_at"])] if purge else [])
     source = open_source(source_path)
     recorded = manifest.get("inputs", {}).get("source", {}).get("fingerprints")
     current = source.fingerprints()
@@ -111,24 +127,37 @@ def verify_snapshot(
         )
     consent_dir = Path(tempfile.mkdtemp(prefix="cg-verify-consent-"))
     try:
-        consent_src, consent_info = open_consent(consent, as_of, consent_dir / "events")
+        consent_src, consent_info = open_consent(consent, max(instants), consent_dir / "events")
         built_with = manifest.get("inputs", {}).get("consent", {})
-        if (
-            consent_info.get("kind") == "ledger"
-            and built_with.get("head_hash") != consent_info["head_hash"]
-        ):
-            res.add(
-                "consent",
-                str(consent),
-                "the ledger's head as of T differs from the one the build recorded "
-                "(events effective before T were added or changed since)",
-            )
-        _verify_records(
-            Path(snapshot), source, consent_src, policy, as_of, key, res, say, consent_dir
-        )
+        if consent_info.get("kind") == "ledger":
+            if built_with.get("head_hash") != consent_info["head_hash"]:
+                res.add(
+                    "consent",
+                    str(consent),
+                    "the ledger's head as of T differs from the one the build recorded "
+                    "(events effective before T were added or changed since)",
+                )
+            res.ran(f"consent: ledger chain verified, head #{consent_info['head_seq']} "
+                    "compared with the manifest's")
+        _verify_records(root, source, consent_src, policy, instants, key, manifest, res, say,
+                        consent_dir, data_deleted=bool(deletion))
     finally:
         shutil.rmtree(consent_dir, ignore_errors=True)
     return res
+
+
+def _read_deletion(root: Path, res: VerifyResult) -> dict:
+    path = root / DELETION_FILE
+    if not path.exists():
+        return {}
+    try:
+        deletion = json.loads(path.read_text())
+    except ValueError as exc:
+        res.add("deletion", DELETION_FILE, f"unreadable: {exc}")
+        return {}
+    res.ran(f"data deleted on {deletion.get('deleted_at')} ({deletion.get('reason')}): "
+            "manifest, report and lineage kept for audit; texts not checked")
+    return deletion
 
 
 def _verify_records(
@@ -136,31 +165,43 @@ def _verify_records(
     source,
     consent_src,
     policy: Policy,
-    as_of: dt.datetime,
+    instants: list[dt.datetime],
     key: bytes | None,
+    manifest: dict,
     res: VerifyResult,
     say,
     workdir: Path,
+    data_deleted: bool = False,
 ) -> None:
     say("re-deciding every record with the reference evaluator")
     from consentgate.redaction import Redactor
 
     redactor = Redactor(classes=tuple(policy.redaction.classes))
-    ref = reference_for(policy, source, as_of, consent_src)
-    data_files = sorted((Path(snapshot) / "data").glob("*.parquet"))
-    lineage_files = sorted((Path(snapshot) / "lineage").glob("*.parquet"))
+    refs = [reference_for(policy, source, t, consent_src) for t in instants]
+    data_files = [] if data_deleted else _files(snapshot, "data")
+    lineage_files = _files(snapshot, "lineage")
     # The reference decisions go to a side file, so the comparison runs in DuckDB with flat
     # memory whatever the number of records.
     expected = workdir / "expected.parquet"
-    _write_expected(ref, source, redactor, expected, res)
+    _write_expected(refs, source, redactor, expected, res)
+    when = " and at ".join(t.isoformat() for t in instants)
+    res.ran(f"records: {res.checked_records:,} source records re-decided by the reference "
+            f"evaluator as of {when}; lineage compared both ways (nothing out is in, nothing "
+            "in is missing)")
     con = duckdb.connect()
+    con.execute("SET TimeZone='UTC'")
     _compare(con, expected, lineage_files, data_files, res)
 
+    if data_deleted:
+        return
     say("checking data against lineage")
-    _check_alignment(con, data_files, lineage_files, policy, key, res)
+    _check_alignment(con, data_files, lineage_files, policy, key, manifest, res)
+    _check_usage_index(con, snapshot, data_files, lineage_files, res)
 
     say("scanning texts for unredacted personal data")
     _scan_texts(data_files, policy, res)
+    res.ran(f"texts: scanned for {', '.join(policy.redaction.classes) or 'no class'} "
+            "left unredacted")
 
 
 EXPECTED_SCHEMA = pa.schema(
@@ -174,24 +215,28 @@ EXPECTED_SCHEMA = pa.schema(
 )
 
 
-def _write_expected(ref, source, redactor, path: Path, res: VerifyResult) -> None:
+def _write_expected(refs, source, redactor, path: Path, res: VerifyResult) -> None:
     rows: list[dict] = []
+    several = len(refs) > 1
     with pq.ParquetWriter(path, EXPECTED_SCHEMA) as writer:
         for record in iter_records(source):
             res.checked_records += 1
-            decision = ref.record(record)
+            reasons = []
+            for ref in refs:
+                decision = ref.record(record)
+                if not decision.used:
+                    why = ", ".join(map(str, decision.reasons))
+                    reasons.append(f"{why} at {ref.as_of.isoformat()}" if several else why)
+            used = not reasons
             text_sha = None
-            if decision.used:
-                redacted = redactor.redact(record.text) if record.text is not None else None
-                text_sha = (
-                    hashlib.sha256(redacted.encode()).hexdigest() if redacted is not None else None
-                )
+            if used and record.text is not None:
+                text_sha = hashlib.sha256(redactor.redact(record.text).encode()).hexdigest()
             rows.append(
                 {
                     "record_id": record.record_id,
                     "record_uid": record_uid_py(record.record_id),
-                    "used": decision.used,
-                    "reasons": ", ".join(map(str, decision.reasons)),
+                    "used": used,
+                    "reasons": "; ".join(reasons),
                     "text_sha256": text_sha,
                 }
             )
@@ -214,6 +259,9 @@ def _compare(
         # DuckDB wants exactly the parameters a statement names
         return con.execute(sql, {k: v for k, v in every.items() if f"${k}" in sql}).fetchall()
 
+    if not lineage_files:
+        res.add("lineage", "lineage/", "no lineage file: nothing can be checked")
+        return
     for rid, reasons in q(
         """SELECT l.record_id, e.reasons FROM read_parquet($l) l
            JOIN read_parquet($e) e USING (record_id) WHERE NOT e.used ORDER BY 1"""
@@ -234,29 +282,37 @@ def _compare(
            WHERE l.record_uid <> e.record_uid ORDER BY 1"""
     ):
         res.add("lineage", rid, "record_uid does not derive from record_id")
+    if not data_files:
+        return
     for (rid,) in q(
         """SELECT e.record_id FROM read_parquet($d) d
            JOIN read_parquet($e) e USING (record_uid)
            WHERE e.used AND sha256(d.text) IS DISTINCT FROM e.text_sha256 ORDER BY 1"""
     ):
         res.add("text", rid, "text is not the redacted text of its source record")
+    res.ran("texts: each equal to its source record's redacted text")
 
 
-def _check_files(root: Path, manifest: dict, res: VerifyResult) -> None:
+def _check_files(root: Path, manifest: dict, res: VerifyResult, deleted: set[str]) -> None:
     listed = {f["path"]: f for f in manifest.get("files", [])}
     for path, entry in listed.items():
         p = root / path
         if not p.is_file():
-            res.add("hash", path, "listed in the manifest but missing")
+            if path not in deleted:
+                res.add("hash", path, "listed in the manifest but missing")
+        elif path in deleted:
+            res.add("hash", path, "recorded as deleted but still present")
         elif sha256_file(p) != entry["sha256"]:
             res.add("hash", path, "sha256 differs from the manifest (file changed)")
     present = {
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
-        if p.is_file() and p.name != "manifest.json"
+        if p.is_file() and p.name not in ("manifest.json", DELETION_FILE)
     }
     for extra in sorted(present - listed.keys()):
         res.add("hash", extra, "file not listed in the manifest")
+    res.ran(f"hashes: {len(listed) - len(deleted & listed.keys())} files re-hashed against "
+            "the manifest, no file unlisted")
 
 
 def _check_alignment(
@@ -265,10 +321,14 @@ def _check_alignment(
     lineage_files: list[Path],
     policy: Policy,
     key: bytes | None,
+    manifest: dict,
     res: VerifyResult,
 ) -> None:
     d = [str(p) for p in data_files]
     lf = [str(p) for p in lineage_files]
+    if not d:
+        res.add("alignment", "data/", "no data file")
+        return
     rows = con.execute(
         """
         SELECT coalesce(d.record_uid, l.record_uid) AS uid, d.record_uid IS NULL AS no_data,
@@ -300,6 +360,8 @@ def _check_alignment(
             res.add("kind", kind, "kind in data is not used by the policy")
         elif rule.category != category:
             res.add("kind", kind, f"category {category!r}, policy says {rule.category!r}")
+    res.ran("alignment: data and lineage hold the same records once each; kinds and "
+            "categories as the policy says")
     # one author pseudonym per member, never the member id itself
     authors = con.execute(
         """
@@ -309,21 +371,75 @@ def _check_alignment(
         """,
         {"d": d, "l": lf},
     ).fetchall()
+    pseudonyms = policy.redaction.pseudonymize_author
+    if key is not None and pseudonyms:
+        from consentgate.engine.transforms import pseudonym_py
+        from consentgate.snapshot.keys import key_id
+
+        if manifest.get("pseudonym_key_id") not in (None, key_id(key)):
+            res.add("pseudonym", "pseudonym_key_id",
+                    f"the manifest names key {manifest.get('pseudonym_key_id')}, the key given "
+                    f"is {key_id(key)}")
     by_author: Counter[str] = Counter()
     for member_id, n, author in authors:
         by_author[author] += 1
         if n != 1:
             res.add("pseudonym", member_id, f"{n} different pseudonyms for one member")
-        if policy.redaction.pseudonymize_author and author == member_id:
+        if pseudonyms and author == member_id:
             res.add("pseudonym", member_id, "author is the member id, not a pseudonym")
-        if key is not None and policy.redaction.pseudonymize_author:
-            from consentgate.engine.transforms import pseudonym_py
-
-            if author != pseudonym_py(member_id, key):
-                res.add("pseudonym", member_id, "pseudonym does not match the given key")
+        if key is not None and pseudonyms and author != pseudonym_py(member_id, key):
+            res.add("pseudonym", member_id, "pseudonym does not match the given key")
     for author, n in by_author.items():
         if n > 1:
             res.add("pseudonym", author, f"one pseudonym shared by {n} members")
+    if not pseudonyms:
+        res.ran("pseudonyms: the policy does not pseudonymise authors")
+    elif key is not None:
+        from consentgate.snapshot.keys import key_id
+
+        res.ran(f"pseudonyms: one per member, none a member id, each derived with key "
+                f"{key_id(key)}")
+    else:
+        res.ran("pseudonyms: one per member and none a member id; not checked against a key "
+                "(give --key-file to check them)")
+
+
+def _check_usage_index(
+    con, root: Path, data_files: list[Path], lineage_files: list[Path], res: VerifyResult
+) -> None:
+    """The usage index holds exactly the per-member counts of data and lineage."""
+    usage = root / "usage" / "members.parquet"
+    if not usage.exists():
+        res.ran("usage index: none in this snapshot (an older format)")
+        return
+    params = {"d": [str(p) for p in data_files], "l": [str(p) for p in lineage_files],
+              "u": str(usage)}
+    computed = """
+        SELECT l.member_id, d.kind, count(*)::BIGINT AS records,
+               min(d.created_at) AS first_created_at, max(d.created_at) AS last_created_at
+        FROM read_parquet($d) d JOIN read_parquet($l) l USING (record_uid)
+        GROUP BY ALL"""
+    stored = """SELECT member_id, kind, records, first_created_at, last_created_at
+                FROM read_parquet($u)"""
+    for label, a, b in (("not in data", stored, computed), ("missing", computed, stored)):
+        for member_id, kind, n, *_ in con.execute(
+            f"SELECT * FROM ({a}) EXCEPT SELECT * FROM ({b}) ORDER BY 1, 2 LIMIT 100", params
+        ).fetchall():
+            res.add("usage", member_id,
+                    f"usage index row ({kind}, {n} records) {label}"
+                    if label == "not in data"
+                    else f"{n} {kind} record(s) in data missing from the usage index")
+    order = con.execute(
+        "SELECT count(*) FROM (SELECT member_id, kind, "
+        "lag(member_id) OVER (ORDER BY file_row_number) AS pm, "
+        "lag(kind) OVER (ORDER BY file_row_number) AS pk "
+        "FROM read_parquet($u, file_row_number = true)) "
+        "WHERE pm IS NOT NULL AND (pm, pk) >= (member_id, kind)",
+        {"u": str(usage)},
+    ).fetchone()[0]
+    if order:
+        res.add("usage", "usage/members.parquet", "rows are not sorted by member and kind")
+    res.ran("usage index: equal to the per-member counts of data and lineage, sorted")
 
 
 def _iter_texts(files: list[Path]) -> Iterator[pa.RecordBatch]:

@@ -1,8 +1,11 @@
-"""Atomic publication: a snapshot is built in a hidden sibling folder and appears under its
-final name with one rename, or not at all."""
+"""Step 7, publish: the manifest (every file with its sha256), then one atomic rename.
+
+A snapshot is built in a hidden sibling folder (``staging``) and appears under its final
+name with one rename, or not at all."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -91,3 +94,21 @@ def _is_main_thread() -> bool:
     import threading
 
     return threading.current_thread() is threading.main_thread()
+
+
+MANIFEST_FORMAT = "consentgate-snapshot/2"  # /2: usage/members.parquet; /1 had none
+
+
+def content_files(tmp: Path) -> list[dict]:
+    """data/, lineage/ and usage/, with their sha256 and rows: what the snapshot id is
+    derived from."""
+    from consentgate.snapshot.manifest import file_entry
+
+    paths = [p for folder in ("data", "lineage", "usage")
+             for p in sorted((tmp / folder).glob("*.parquet"))]
+    return [file_entry(tmp, p) for p in paths]
+
+
+def write_manifest(tmp: Path, manifest: dict) -> None:
+    path = tmp / "manifest.json"
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")

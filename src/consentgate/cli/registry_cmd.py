@@ -1,0 +1,445 @@
+"""`consentgate registry …`, `consentgate runs …` and `consentgate usage`: the registry of
+snapshots, training runs and models, and the member's answer to "was my data used?".
+
+Only typer and Rich are imported up front; the registry (SQLAlchemy, Alembic, pyarrow) is
+loaded when a command runs. User errors are one line ``error: …`` on stderr and exit code 2.
+Every value printed through Rich is escaped, and tables fold long values rather than cut
+them.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from consentgate.registry.store import ModelEntry, RunEntry, SnapshotEntry
+    from consentgate.registry.usage import MemberUsage
+
+registry_app = typer.Typer(
+    help="The registry of snapshots, training runs and models.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+runs_app = typer.Typer(
+    help="Training runs: which model was trained on which snapshots.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+RegistryOption = Annotated[
+    str,
+    typer.Option(
+        "--registry",
+        envvar="CONSENTGATE_REGISTRY",
+        help="SQLite file path, or a URL (sqlite:///…, postgresql://…). "
+        "May be the consent ledger's database.",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@contextmanager
+def _clear_errors() -> Iterator[None]:
+    """User errors become one line on stderr and exit code 2."""
+    try:
+        from consentgate.registry.errors import RegistryError
+    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
+        _fail(f"the registry needs {exc.name}: pip install consentgate")
+    try:
+        yield
+    except RegistryError as exc:
+        _fail(str(exc))
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+
+
+def _out() -> Console:
+    return Console(highlight=False)
+
+
+def _err() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _t(value: dt.datetime | None) -> str:
+    if value is None:
+        return "—"
+    return value.strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _e(value: object) -> str:
+    return escape("—" if value is None else str(value))
+
+
+def _table(title: str, *columns: str) -> Table:
+    table = Table(title=escape(title), title_justify="left", show_lines=False)
+    for name in columns:
+        table.add_column(escape(name), overflow="fold")
+    return table
+
+
+def _print_json(obj: Any) -> None:
+    typer.echo(json.dumps(obj, indent=2, ensure_ascii=False))
+
+
+# -- registry ---------------------------------------------------------------------------------
+@registry_app.command("init")
+def init(registry: RegistryOption) -> None:
+    """Create the registry (or upgrade it to this version's schema). Safe to run twice;
+    shares a database with the consent ledger."""
+    with _clear_errors():
+        from consentgate.registry import Registry
+
+        with Registry(registry) as opened:
+            typer.echo(f"registry ready: {opened.shown}")
+
+
+@registry_app.command("register")
+def register(
+    registry: RegistryOption,
+    folders: Annotated[list[str], typer.Argument(help="Snapshot folders (with manifest.json).")],
+) -> None:
+    """Register published snapshots (idempotent: a folder registered again changes nothing)."""
+    with _clear_errors():
+        from pathlib import Path
+
+        from consentgate.registry import Registry
+
+        out = _out()
+        with Registry(registry) as opened:
+            for folder in folders:
+                entry = opened.register_snapshot(Path(folder))
+                out.print(
+                    f"registered {_e(entry.snapshot_id)} (as of {_e(_t(entry.as_of))}, "
+                    f"{entry.records_used:,} records, {_e(entry.state)})"
+                )
+
+
+@registry_app.command("set-state")
+def set_state(
+    registry: RegistryOption,
+    snapshot_id: Annotated[str, typer.Argument(help="The snapshot id.")],
+    state: Annotated[
+        str, typer.Argument(help="superseded, data_deleted or deleted (states only move forward).")
+    ],
+    superseded_by: Annotated[
+        str | None, typer.Option("--superseded-by", help="The snapshot that replaces it.")
+    ] = None,
+) -> None:
+    """Record that a snapshot was superseded, or that its data (or all of it) was deleted."""
+    with _clear_errors():
+        from consentgate.registry import Registry
+
+        with Registry(registry) as opened:
+            entry = opened.set_state(snapshot_id, state, superseded_by=superseded_by)
+        _out().print(f"{_e(entry.snapshot_id)}: {_e(entry.state)}")
+
+
+@registry_app.command("show")
+def show(registry: RegistryOption, as_json: JsonOption = False) -> None:
+    """The registered snapshots, training runs and models."""
+    with _clear_errors():
+        from consentgate.registry import Registry
+
+        with Registry.open_existing(registry) as opened:
+            snapshots = opened.snapshots()
+            runs = opened.runs()
+            models = opened.models()
+            shown = opened.shown
+        if as_json:
+            _print_json(
+                {
+                    "registry": shown,
+                    "snapshots": [s.to_json() for s in snapshots],
+                    "runs": [r.to_json() for r in runs],
+                    "models": [m.to_json() for m in models],
+                }
+            )
+            return
+        out = _out()
+        out.print(f"registry {_e(shown)}")
+        _snapshots_table(out, snapshots)
+        _runs_table(out, runs)
+        _models_table(out, models)
+
+
+def _snapshots_table(out: Console, snapshots: list[SnapshotEntry]) -> None:
+    if not snapshots:
+        out.print("no snapshots registered")
+        return
+    table = _table(
+        f"{len(snapshots)} snapshot(s)",
+        "snapshot", "as of", "state", "policy", "records", "location", "superseded by",
+    )
+    for s in snapshots:
+        table.add_row(
+            _e(s.snapshot_id),
+            _e(_t(s.as_of)),
+            _e(s.state),
+            _e(f"{s.policy_id} {s.policy_version}"),
+            _e(f"{s.records_used:,}"),
+            _e(s.location),
+            _e(s.superseded_by),
+        )
+    out.print(table)
+
+
+def _runs_table(out: Console, runs: list[RunEntry]) -> None:
+    if not runs:
+        out.print("no training runs")
+        return
+    table = _table(
+        f"{len(runs)} training run(s)",
+        "run", "model", "version", "state", "started", "finished", "snapshots",
+    )
+    for r in runs:
+        table.add_row(
+            _e(r.run_id),
+            _e(r.model),
+            _e(r.model_version),
+            _e(r.state),
+            _e(_t(r.started_at)),
+            _e(_t(r.finished_at)),
+            _e("\n".join(r.snapshot_ids)),
+        )
+    out.print(table)
+
+
+def _models_table(out: Console, models: list[ModelEntry]) -> None:
+    if not models:
+        out.print("no models")
+        return
+    table = _table(f"{len(models)} model(s)", "model", "version", "state", "runs", "trained on")
+    for m in models:
+        runs = f"{len(m.runs)} ({m.finished_runs} finished, {m.failed_runs} failed"
+        runs += f", {m.running_runs} running)" if m.running_runs else ")"
+        trained_on = "\n".join(f"{sid} ({state})" for sid, state in m.snapshot_states.items())
+        table.add_row(
+            _e(m.name), _e(m.version), _e(m.state), _e(runs), _e(trained_on or None)
+        )
+    out.print(table)
+
+
+# -- runs ---------------------------------------------------------------------------------------
+def _params(items: list[str] | None) -> dict[str, str] | None:
+    if not items:
+        return None
+    params: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            _fail(f"--param {item!r}: write KEY=VALUE")
+        params[key] = value
+    return params
+
+
+@runs_app.command("start")
+def runs_start(
+    registry: RegistryOption,
+    snapshot: Annotated[
+        list[str],
+        typer.Option(
+            "--snapshot",
+            help="A snapshot id or folder (a folder not yet registered is registered). "
+            "Repeat for several.",
+        ),
+    ],
+    model: Annotated[str, typer.Option("--model", help="The model's name.")],
+    model_version: Annotated[
+        str | None, typer.Option("--model-version", help="The model's version.")
+    ] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="KEY=VALUE recorded with the run.")
+    ] = None,
+) -> None:
+    """Start a training run; prints the run id on the last line."""
+    with _clear_errors():
+        from consentgate.registry import Registry
+
+        params = _params(param)
+        with Registry(registry) as opened:
+            run = opened.start_run(snapshot, model, model_version, params)
+        err = _err()
+        for s in run.snapshots:
+            if s.state == "superseded":
+                err.print(
+                    f"warning: snapshot {_e(s.snapshot_id)} is superseded by "
+                    f"{_e(s.superseded_by)}: train on the newer one"
+                )
+        version = f" {run.model_version}" if run.model_version else ""
+        _out().print(
+            f"started run of {_e(run.model)}{_e(version)} on {_e(', '.join(run.snapshot_ids))}"
+        )
+        typer.echo(run.run_id)
+
+
+@runs_app.command("finish")
+def runs_finish(
+    registry: RegistryOption,
+    run_id: Annotated[str, typer.Argument(help="The run id `runs start` printed.")],
+    failed: Annotated[bool, typer.Option("--failed", help="The run failed.")] = False,
+) -> None:
+    """Mark a running run finished (or failed)."""
+    with _clear_errors():
+        from consentgate.registry import Registry
+
+        with Registry(registry) as opened:
+            run = opened.finish_run(run_id, failed=failed)
+        _out().print(f"{_e(run.run_id)}: {_e(run.state)} at {_e(_t(run.finished_at))}")
+
+
+@runs_app.command("list")
+def runs_list(
+    registry: RegistryOption,
+    snapshot: Annotated[
+        str | None, typer.Option("--snapshot", help="Only the runs that used this snapshot.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The training runs, oldest first."""
+    with _clear_errors():
+        from consentgate.registry import Registry
+
+        with Registry.open_existing(registry) as opened:
+            runs = opened.runs(opened.snapshot(snapshot).snapshot_id) if snapshot else opened.runs()
+        if as_json:
+            _print_json({"runs": [r.to_json() for r in runs]})
+            return
+        _runs_table(_out(), runs)
+
+
+# -- usage -------------------------------------------------------------------------------------
+def usage(
+    registry: RegistryOption,
+    member: Annotated[str, typer.Option("--member", help="The member id.")],
+    consent: Annotated[
+        str | None,
+        typer.Option(
+            "--consent",
+            help="Where the member's setting history is: a ledger URL, or a source "
+            "(folder or DuckDB file) with preference_events. Default: the registry's own "
+            "database, when it also holds the ledger.",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Was this member's data used? The snapshots that hold their records, the training runs
+    and models that used those snapshots, and their setting's history."""
+    with _clear_errors():
+        from consentgate.registry import member_usage
+
+        answer = member_usage(registry, member, consent)
+        if as_json:
+            _print_json(answer.to_json())
+            return
+        _print_usage(_out(), answer)
+
+
+def _print_usage(out: Console, u: MemberUsage) -> None:
+    out.print(f"[bold]Member {_e(u.member_id)}[/] — checked {_e(_t(u.checked_at))}")
+    searched = len(u.searched)
+    if not u.snapshots:
+        out.print(
+            f"None of your records is in the {searched} training snapshot(s) searched, so no "
+            "training run used your data."
+        )
+    else:
+        total = sum(s.records for s in u.snapshots)
+        out.print(
+            f"{total:,} of your records are in {len(u.snapshots)} of the {searched} training "
+            "snapshot(s) searched:"
+        )
+        table = _table("", "snapshot", "as of", "state", "records", "kinds of record", "created")
+        for s in u.snapshots:
+            kinds = "\n".join(f"{k}: {n:,}" for k, n in s.records_by_kind.items()) or None
+            created = (
+                f"{s.first_created_at:%Y-%m-%d} to {s.last_created_at:%Y-%m-%d}"
+                if s.first_created_at and s.last_created_at
+                else None
+            )
+            table.add_row(
+                _e(s.snapshot_id), _e(_t(s.as_of)), _e(s.state), _e(f"{s.records:,}"),
+                _e(kinds), _e(created),
+            )
+        out.print(table)
+        if not u.runs:
+            out.print("No training run has used those snapshots.")
+        else:
+            out.print(f"{len(u.runs)} training run(s) used them:")
+            table = _table("", "run", "model", "version", "state", "started", "finished",
+                           "your snapshot(s)")
+            for r in u.runs:
+                table.add_row(
+                    _e(r.run_id), _e(r.model), _e(r.model_version), _e(r.state),
+                    _e(_t(r.started_at)), _e(_t(r.finished_at)), _e("\n".join(r.snapshots)),
+                )
+            out.print(table)
+    _print_setting(out, u)
+    if u.deleted_snapshots:
+        out.print(
+            f"{len(u.deleted_snapshots)} deleted snapshot(s) were not searched (nothing of "
+            "them is left): "
+            + _e(", ".join(s.snapshot_id for s in u.deleted_snapshots))
+        )
+    for problem in u.problems:
+        out.print(f"[bold red]problem:[/] {_e(problem)}")
+
+
+def _print_setting(out: Console, u: MemberUsage) -> None:
+    if u.history is None:
+        out.print(
+            "Your setting's history was not looked up (no consent ledger in this database; "
+            "give --consent)."
+        )
+        return
+    words = {
+        "on": "on",
+        "off": "off",
+        "default": "not changed by you (the policy's default for your region applies)",
+        "conflict": "unclear (changes at the same instant disagree), so your data is not used",
+    }
+    out.print(f"Your setting {_e(u.setting)} is {_e(words.get(u.setting_now or '', '—'))}.")
+    if u.history:
+        table = _table("History", "when", "setting", "value", "source", "receipt")
+        for e in u.history:
+            value = {True: "on", False: "off"}.get(e.value, "?") if e.setting != "erasure" else (
+                "requested" if e.value else "withdrawn"
+            )
+            table.add_row(
+                _e(_t(e.effective_at)), _e(e.setting), _e(value), _e(e.source), _e(e.receipt_id)
+            )
+        out.print(table)
+    if u.erasure_requested_at is not None:
+        out.print(f"You asked for your data to be erased on {_e(_t(u.erasure_requested_at))}.")
+    if u.opted_out_at is not None:
+        first = u.first_snapshot_after_opt_out
+        text = f"You turned the setting off on {_e(_t(u.opted_out_at))}. "
+        if first is None:
+            text += "No snapshot has been built since."
+        elif first["holds_member"]:
+            text += (
+                f"The first snapshot built after that, {_e(first['snapshot_id'])} (as of "
+                f"{_e(first['as_of'])}), still holds your records."
+            )
+        else:
+            text += (
+                f"The first snapshot built after that, {_e(first['snapshot_id'])} (as of "
+                f"{_e(first['as_of'])}), does not hold your records."
+            )
+        out.print(text)

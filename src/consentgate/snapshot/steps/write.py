@@ -1,0 +1,176 @@
+"""Step 5, write: data/ and lineage/ side by side, then the per-member usage index.
+
+data/part-*.parquet     record_uid, kind, category, created_at, language, author, text
+lineage/part-*.parquet  record_uid, record_id, member_id, source_fingerprint (restricted)
+usage/members.parquet   member_id, kind, category, records, first/last created_at
+                        (restricted, like lineage/): one row per member and kind, sorted
+                        by member, in
+                        small row groups with min/max statistics, so that "was this
+                        member used?" reads one row group of a snapshot, not all of it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from consentgate.engine.backends import Engine
+from consentgate.snapshot.steps.redact import StreamRedactor
+from consentgate.snapshot.steps.select import DATA_COLUMNS
+from consentgate.snapshot.usage_index import write_usage_index
+
+__all__ = ["write_batches", "write_duckdb", "write_spark", "write_usage_index"]
+
+STREAM_BATCH_ROWS = 100_000
+
+# Dictionary encoding only where values repeat; no min/max statistics on free text.
+WRITER_OPTIONS = dict(
+    compression="zstd",
+    use_dictionary=["kind", "category", "language", "author", "source_fingerprint"],
+    write_statistics=["record_uid", "kind", "category", "created_at", "language", "author",
+                      "record_id", "member_id"],
+)
+
+
+@dataclass(frozen=True)
+class Written:
+    rows: int
+    redactions: dict[str, int]  # values redacted, per class
+
+
+def data_files(root: Path) -> list[Path]:
+    return sorted((root / "data").glob("part-*.parquet"))
+
+
+def lineage_files(root: Path) -> list[Path]:
+    return sorted((root / "lineage").glob("part-*.parquet"))
+
+
+def _schemas(schema: pa.Schema) -> tuple[pa.Schema, pa.Schema]:
+    data = pa.schema([schema.field(c) for c in DATA_COLUMNS])
+    lineage = pa.schema([schema.field("record_uid"), schema.field("record_id"),
+                         schema.field("member_id"), pa.field("source_fingerprint", pa.string())])
+    return data, lineage
+
+
+def write_batches(
+    tmp: Path,
+    batches: Iterable[pa.RecordBatch],
+    schema: pa.Schema,
+    fingerprint: str,
+    redactor: StreamRedactor,
+    done: Callable[[int], None] = lambda _n: None,
+) -> Written:
+    """Write lineage as the batches come and data once each is redacted, keeping their
+    order; ``schema`` holds the data columns plus record_id and member_id."""
+    data_schema, lineage_schema = _schemas(schema)
+    (tmp / "data").mkdir(parents=True, exist_ok=True)
+    (tmp / "lineage").mkdir(parents=True, exist_ok=True)
+    written = 0
+    fp = pa.scalar(fingerprint, pa.string())
+    with (
+        pq.ParquetWriter(tmp / "data" / "part-00000.parquet", data_schema,
+                         **WRITER_OPTIONS) as data_w,
+        pq.ParquetWriter(tmp / "lineage" / "part-00000.parquet", lineage_schema,
+                         **WRITER_OPTIONS) as lineage_w,
+    ):
+
+        def put(pairs) -> None:
+            nonlocal written
+            for batch, texts in pairs:
+                columns = [batch.column(c) for c in DATA_COLUMNS[:-1]] + [texts]
+                data_w.write_batch(pa.RecordBatch.from_arrays(columns, schema=data_schema))
+                written += batch.num_rows
+                done(written)
+
+        for raw in batches:
+            batch = raw.cast(schema)
+            lineage_w.write_batch(pa.RecordBatch.from_arrays(
+                [batch.column("record_uid"), batch.column("record_id"),
+                 batch.column("member_id"), pa.repeat(fp, batch.num_rows)],
+                schema=lineage_schema,
+            ))
+            redactor.submit(batch)
+            put(redactor.ready())
+        put(redactor.drain())
+    return Written(written, redactor.redactions())
+
+
+def write_duckdb(
+    engine: Engine, tmp: Path, used, fingerprint: str, redactor: StreamRedactor,
+    done: Callable[[int], None] = lambda _n: None,
+) -> Written:
+    """The used records streamed out of DuckDB in record_uid order, redacted, written."""
+    schema = used.schema().to_pyarrow()
+    reader = engine.con.to_pyarrow_batches(used, chunk_size=STREAM_BATCH_ROWS)
+    return write_batches(tmp, reader, schema, fingerprint, redactor, done)
+
+
+def write_spark(
+    engine: Engine, tmp: Path, used, fingerprint: str, classes: list[str]
+) -> Written:
+    """On Spark, lineage and data are each one plan, redacted by a pandas UDF in the plan.
+    Each value redacted adds one placeholder and none is ever removed, so the values
+    redacted are the placeholders written less those the texts already held."""
+    from consentgate.engine.transforms import redact_udf
+
+    lineage = used.select(
+        record_uid=used.record_uid, record_id=used.record_id, member_id=used.member_id,
+        source_fingerprint=ibis.literal(fingerprint),
+    ).order_by("record_uid")
+    _write_expr(engine, lineage, tmp / "lineage")
+    redact = redact_udf(engine.name, classes)
+    data = used.select(*DATA_COLUMNS[:-1], text=redact(used.text)).order_by("record_uid")
+    _write_expr(engine, data, tmp / "data")
+    before = placeholders_in(used, classes)
+    after = count_placeholders(tmp / "data", classes)
+    rows = sum(pq.ParquetFile(f).metadata.num_rows for f in data_files(tmp))
+    return Written(rows, {c: after[c] - before[c] for c in classes})
+
+
+def _write_expr(engine: Engine, expr, folder: Path) -> None:
+    """An expression as Parquet under ``folder``, as part-NNNNN.parquet files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    spark_out = folder.parent / f"_{folder.name}_spark"
+    engine.con.to_parquet(expr, spark_out, compression="zstd")
+    parts = sorted(spark_out.glob("part-*.parquet"))
+    for i, part in enumerate(parts):
+        part.rename(folder / f"part-{i:05d}.parquet")
+    if not parts:  # an empty result: still one (empty) file with the schema
+        schema = expr.schema().to_pyarrow()
+        pq.write_table(pa.Table.from_pylist([], schema=schema), folder / "part-00000.parquet")
+    shutil.rmtree(spark_out)
+
+
+def placeholders_in(table, classes) -> dict[str, int]:
+    """Placeholders (``<EMAIL>``, ...) in the ``text`` column of ``table``, per class,
+    counted on the engine."""
+    from consentgate.redaction import PLACEHOLDERS
+
+    if not classes:
+        return {}
+    t = table.text.fill_null("")
+    aggs = {
+        c: ((t.length() - t.replace(PLACEHOLDERS[c], "").length()) // len(PLACEHOLDERS[c]))
+        .sum()
+        .fill_null(0)
+        for c in classes
+    }
+    row = table.aggregate(**aggs).to_pyarrow().to_pylist()[0]
+    return {c: int(row[c]) for c in classes}
+
+
+def count_placeholders(folder: Path, classes) -> dict[str, int]:
+    """Placeholders per class in the Parquet files written under ``folder``."""
+    con = ibis.duckdb.connect()
+    try:
+        files = [str(p) for p in sorted(folder.glob("part-*.parquet"))]
+        return placeholders_in(con.read_parquet(files), classes)
+    finally:
+        con.disconnect()

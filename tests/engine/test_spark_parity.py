@@ -67,3 +67,37 @@ def test_spark_counts_values_redacted_like_duckdb(tmp_path: Path, monkeypatch) -
     spark = build_snapshot(BuildOptions(source, POLICY, t, tmp_path / "spark", engine="spark"))
     assert duck.report["redactions"]["email"] == 2
     assert spark.report["redactions"] == duck.report["redactions"]
+
+
+def test_spark_build_is_quiet_by_default(tmp_path: Path) -> None:
+    """No JVM start-up chatter, log4j lines or stage progress bars on the user's terminal
+    (they go to a log file; --verbose shows them)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import tiny_tables, write_source
+
+    src = write_source(tmp_path / "src", tiny_tables())
+    env = dict(os.environ, CONSENTGATE_PSEUDONYM_KEY="44" * 32)
+    p = subprocess.run(
+        [sys.executable, "-m", "consentgate.cli", "build", "--source", str(src), "--as-of",
+         "2026-01-15", "--out", str(tmp_path / "s"), "--engine", "spark", "-q"],
+        capture_output=True, text=True, env=env, timeout=600,
+    )
+    assert p.returncode == 0, p.stderr
+    for noise in ("WARN", "log4j", "[Stage", "incubator", "NativeCodeLoader"):
+        assert noise not in p.stderr, p.stderr
+    assert p.stdout.strip().splitlines()[-1] == str(tmp_path / "s")
+
+
+def test_withdrawals_on_spark_match_duckdb(network: Path, tmp_path: Path, monkeypatch) -> None:
+    from consentgate.snapshot.purge import list_withdrawals
+
+    monkeypatch.setenv("CONSENTGATE_PSEUDONYM_KEY", "44" * 32)
+    s1 = tmp_path / "s1"
+    build_snapshot(BuildOptions(network, POLICY, T, s1))
+    later = dt.datetime(2027, 6, 1, tzinfo=dt.UTC)  # records and members deleted since
+    duck = list_withdrawals(s1, network, later, tmp_path / "duck.parquet")
+    spark = list_withdrawals(s1, network, later, tmp_path / "spark.parquet", engine="spark")
+    assert duck.rows > 0 and duck.by_reason == spark.by_reason
+    assert pq.read_table(duck.out).to_pylist() == pq.read_table(spark.out).to_pylist()

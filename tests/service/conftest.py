@@ -56,3 +56,11 @@ def admin_headers() -> dict[str, str]:
 
 def utc(*parts: int) -> dt.datetime:
     return dt.datetime(*parts, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory, policy):  # type: ignore[no-untyped-def]
+    """The generated network, ledger, snapshots S1 and S2 and registry (usage_world.py)."""
+    from tests.service.usage_world import build_world
+
+    return build_world(tmp_path_factory.mktemp("usage-world"), policy)

@@ -47,3 +47,13 @@ def test_token_mints_a_verifiable_member_token(monkeypatch: pytest.MonkeyPatch) 
     config = ServiceConfig(db="unused", policy=load_policy(), token_secret=TOKEN_SECRET)
     identity = verify_member_token(config, result.output.strip())
     assert (identity.member_id, identity.language) == ("m42", "fr")
+
+
+def test_serve_checks_the_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONSENTGATE_TOKEN_SECRET", TOKEN_SECRET)
+    missing = tmp_path / "no-registry.db"
+    result = runner.invoke(app, ["serve", "--db", str(tmp_path / "l.db"),
+                                 "--registry", str(missing)])
+    assert result.exit_code == 2 and "--registry" in result.output
+    assert "registry" in result.output.split("--registry", 1)[1]
+    assert not missing.exists()  # only read: never created

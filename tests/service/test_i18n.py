@@ -30,12 +30,30 @@ def test_every_message_is_translated_to_french() -> None:
         catalog = read_po(fh)
     messages = extracted()
     assert len(messages) > 90
+    plurals = 0
     for message in messages:
         entry = catalog.get(message)
         assert entry is not None and entry.string, f"no French for {message!r}"
         assert not entry.fuzzy, f"fuzzy French for {message!r}"
-        assert set(PLACEHOLDER.findall(message)) == set(PLACEHOLDER.findall(entry.string)), message
+        # a plural message (ngettext): the singular and the plural, and every French form
+        ids = message if isinstance(message, tuple) else (message,)
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        assert all(strings), f"a French form missing for {message!r}"
+        if isinstance(message, tuple):
+            plurals += 1
+            assert len(strings) == 2, message  # French: nplurals=2
+        wanted = set().union(*(PLACEHOLDER.findall(i) for i in ids))
+        for string in strings:
+            assert set(PLACEHOLDER.findall(string)) == wanted, message
+    assert plurals >= 3
     assert translations("fr").gettext("Settings") == "Préférences"
+    fr = translations("fr")
+    assert fr.ngettext("%(num)d of them was used to train %(models)s.",
+                       "%(num)d of them were used to train %(models)s.", 2).startswith(
+        "%(num)d d'entre eux ont servi")
+    assert fr.ngettext("%(num)d of them was used to train %(models)s.",
+                       "%(num)d of them were used to train %(models)s.", 1).startswith(
+        "%(num)d d'entre eux a servi")
 
 
 def test_language_negotiation() -> None:

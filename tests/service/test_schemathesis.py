@@ -8,6 +8,8 @@ Hypothesis strategy is driven here directly.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -17,19 +19,27 @@ from schemathesis.checks import not_a_server_error
 from consentgate.service.app import create_app
 from consentgate.service.auth import mint_member_token
 from consentgate.service.config import ServiceConfig
-from tests.service.live import ADMIN_KEY
+from tests.service.live import ADMIN_KEY, TOKEN_SECRET
+from tests.service.usage_world import World
 
 EXAMPLES = 25  # per operation and mode: about 30 s in all
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_no_input_gets_a_server_error(config: ServiceConfig, mode: GenerationMode) -> None:
+def test_no_input_gets_a_server_error(
+    world: World, tmp_path: Path, policy, mode: GenerationMode  # type: ignore[no-untyped-def]
+) -> None:
+    # a service with a registry (real snapshots and runs), so that /me/usage answers 200;
+    # the member is in both datasets
+    db, registry = world.copy_into(tmp_path / "state")
+    config = ServiceConfig(db=db, policy=policy, token_secret=TOKEN_SECRET, admin_key=ADMIN_KEY,
+                           source=world.network, registry=registry)
     app = create_app(config)
-    headers = {"Authorization": f"Bearer {mint_member_token(config, 'fr_adult')}",
+    headers = {"Authorization": f"Bearer {mint_member_token(config, world.both)}",
                "X-Admin-Key": ADMIN_KEY}
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 7
+    assert len(operations) == 10
 
     for operation in operations:
 

@@ -8,6 +8,7 @@ from consentgate import __version__
 from consentgate.cli import policy_cmd
 from consentgate.cli.demo_cmd import app as demo_app
 from consentgate.cli.explain_cmd import explain
+from consentgate.cli.purge_cmd import purge, withdrawals
 from consentgate.cli.registry_cmd import registry_app, runs_app, usage
 from consentgate.cli.snapshot_cmd import build, verify
 from consentgate.ledger.cli import app as ledger_app
@@ -26,7 +27,9 @@ app.add_typer(demo_app, name="demo")
 app.command()(explain)
 app.command()(build)
 app.command()(verify)
-app.add_typer(ledger_app, name="ledger", help="The consent ledger: init, verify, export, import, show.")
+app.command()(withdrawals)
+app.command()(purge)
+app.add_typer(ledger_app, name="ledger", help="The consent ledger: init, verify, export, import, show, erase.")
 app.command()(serve)
 app.add_typer(service_app, name="service", help="The settings service: serve, token.")
 app.add_typer(

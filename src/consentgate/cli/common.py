@@ -51,9 +51,11 @@ def warn(message: str) -> None:
     err_console.print(f"[yellow]warning:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
-def say(message: str, style: str | None = None) -> None:
-    """Print text that holds data (ids, values, paths) literally: never as Rich markup."""
-    console.print(escape(message), style=style, highlight=False, soft_wrap=True)
+def say(message: str, style: str | None = None, soft: bool = False) -> None:
+    """Print text that holds data (ids, values, paths) literally: never as Rich markup.
+    Prose wraps at the terminal's width; ``soft``: a line to copy (an id, a path) is left
+    whole."""
+    console.print(escape(message), style=style, highlight=False, soft_wrap=soft)
 
 
 def on_off(value: bool | None, none: str = "unreadable") -> str:

@@ -33,7 +33,7 @@ def render_policy(policy: Policy) -> None:
         f"legal basis: {e(info.legal_basis)}   notice: {e(info.notice_version)}",
         highlight=False,
     )
-    say(f"sha256: {policy.sha256}   file: {policy.origin}", style="dim")
+    say(f"sha256: {policy.sha256}   file: {policy.origin}", style="dim", soft=True)
     s = policy.setting
     console.print()
     console.print(

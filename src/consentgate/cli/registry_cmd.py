@@ -348,10 +348,10 @@ def usage(
         if as_json:
             _print_json(answer.to_json())
             return
-        _print_usage(_out(), answer)
+        print_usage(_out(), answer)
 
 
-def _print_usage(out: Console, u: MemberUsage) -> None:
+def print_usage(out: Console, u: MemberUsage) -> None:
     out.print(f"[bold]Member {_e(u.member_id)}[/] — checked {_e(_t(u.checked_at))}")
     searched = len(u.searched)
     if not u.snapshots:
@@ -365,31 +365,32 @@ def _print_usage(out: Console, u: MemberUsage) -> None:
             f"{total:,} of your records are in {len(u.snapshots)} of the {searched} training "
             "snapshot(s) searched:"
         )
-        table = _table("", "snapshot", "as of", "state", "records", "kinds of record", "created")
+        # one paragraph per snapshot and per run: they wrap at any width, where a table of
+        # ids and kind lists folds word by word
         for s in u.snapshots:
-            kinds = "\n".join(f"{k}: {n:,}" for k, n in s.records_by_kind.items()) or None
+            kinds = ", ".join(f"{k} {n:,}" for k, n in s.records_by_kind.items())
             created = (
-                f"{s.first_created_at:%Y-%m-%d} to {s.last_created_at:%Y-%m-%d}"
+                f"; created {s.first_created_at:%Y-%m-%d} to {s.last_created_at:%Y-%m-%d}"
                 if s.first_created_at and s.last_created_at
-                else None
+                else ""
             )
-            table.add_row(
-                _e(s.snapshot_id), _e(_t(s.as_of)), _e(s.state), _e(f"{s.records:,}"),
-                _e(kinds), _e(created),
+            out.print(
+                f"  • {_e(s.snapshot_id)} (as of {_e(_t(s.as_of))}, {_e(s.state)}): "
+                f"{s.records:,} record(s){': ' + _e(kinds) if kinds else ''}{_e(created)}",
+                highlight=False,
             )
-        out.print(table)
         if not u.runs:
             out.print("No training run has used those snapshots.")
         else:
             out.print(f"{len(u.runs)} training run(s) used them:")
-            table = _table("", "run", "model", "version", "state", "started", "finished",
-                           "your snapshot(s)")
             for r in u.runs:
-                table.add_row(
-                    _e(r.run_id), _e(r.model), _e(r.model_version), _e(r.state),
-                    _e(_t(r.started_at)), _e(_t(r.finished_at)), _e("\n".join(r.snapshots)),
+                version = f" {r.model_version}" if r.model_version else ""
+                out.print(
+                    f"  • {_e(r.run_id)}: model {_e(r.model)}{_e(version)}, {_e(r.state)}, "
+                    f"started {_e(_t(r.started_at))}, finished {_e(_t(r.finished_at))}, on "
+                    f"{_e(', '.join(r.snapshots))}",
+                    highlight=False,
                 )
-            out.print(table)
     _print_setting(out, u)
     if u.deleted_snapshots:
         out.print(

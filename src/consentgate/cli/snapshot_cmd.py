@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from consentgate.cli.common import (
     clear_errors,
@@ -105,7 +106,7 @@ def _build_progress(quiet: bool):
 
 
 def summary_table(report: dict) -> Table:
-    table = Table(title=f"Snapshot {escape(report['snapshot_id'])}", title_justify="left")
+    table = Table(title="Snapshot")
     table.add_column("")
     table.add_column("used", justify="right", no_wrap=True)
     table.add_column("total", justify="right", no_wrap=True)
@@ -117,8 +118,10 @@ def summary_table(report: dict) -> Table:
     for reason, n in report["records"]["by_reason"].items():
         if reason != "used":
             reasons.add_row(escape(reason), f"{n:,}")
-    # side by side when the terminal is wide enough, one under the other otherwise
+    # the id on a line of its own, never folded into a title; the tables side by side when
+    # the terminal is wide enough, one under the other otherwise
     outer = Table.grid(padding=(0, 4))
+    outer.add_row(Text(f"snapshot {report['snapshot_id']}", overflow="fold"))
     if console.width >= 100:
         outer.add_row(table, reasons)
     else:

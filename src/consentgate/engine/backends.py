@@ -43,6 +43,13 @@ class Engine:
         self.con._session.read.parquet(str(path)).createOrReplaceTempView(name)
         return self.con.table(name)
 
+    def read_parquet(self, files: list[Path], name: str):
+        """Parquet files as one table (ibis's PySpark backend takes one path only)."""
+        if self.name == "duckdb":
+            return self.con.read_parquet([str(f) for f in files], table_name=name)
+        self.con._session.read.parquet(*[str(f) for f in files]).createOrReplaceTempView(name)
+        return self.con.table(name)
+
     def close(self) -> None:
         for fn in self._closers:
             fn()

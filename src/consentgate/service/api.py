@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
 import uuid
 from typing import Annotated, Any, Literal
 
 import pyarrow.parquet as pq
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response
 from fastapi.security import APIKeyHeader, HTTPBearer
 
 from consentgate.ledger.errors import EventRejected
@@ -23,17 +25,29 @@ from consentgate.service.schemas import (
     ChangeIn,
     ChangeOut,
     ContractEvent,
+    DeletedSnapshotOut,
+    ErasureIn,
+    ErasureOut,
+    ErasureStatusOut,
     ErrorOut,
     EventOut,
     ExportOut,
+    FirstAfterOptOutOut,
     HistoryOut,
     ImportIn,
     ImportOut,
+    NotIncludedOut,
     ProblemOut,
     SettingOut,
+    UsageEventOut,
+    UsageModelOut,
+    UsageOut,
+    UsageRunOut,
+    UsageSnapshotOut,
     UtcInstant,
     VerifyOut,
 )
+from consentgate.service.usage import UsageAnswer, access_report, describe, event_kind
 
 # Declared for the OpenAPI schema; the checks themselves are in ``auth``.
 member_scheme = HTTPBearer(
@@ -93,6 +107,75 @@ def setting_out(
     )
 
 
+def _instant(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def usage_out(
+    service: SettingsService, view: SettingView, answer: UsageAnswer, language: str
+) -> UsageOut:
+    usage = answer.usage
+    assert usage is not None
+    runs = answer.trained_runs()
+    after = usage.first_snapshot_after_opt_out
+    erasure = view.erasure
+    return UsageOut(
+        checked_at=answer.checked_at,
+        language=language,  # type: ignore[arg-type]
+        used=answer.used,
+        complete=answer.complete,
+        snapshots=[
+            UsageSnapshotOut(
+                snapshot_id=s.snapshot_id, as_of=s.as_of, state=s.state, records=s.records,
+                records_by_kind=dict(s.records_by_kind), categories=list(s.categories),
+                first_created_at=s.first_created_at, last_created_at=s.last_created_at,
+                used_by_runs=[r.run_id for r in runs if s.snapshot_id in r.snapshots],
+            )
+            for s in usage.snapshots
+        ],
+        runs=[
+            UsageRunOut(run_id=r.run_id, model=r.model, model_version=r.model_version,
+                        state=r.state, started_at=r.started_at, finished_at=r.finished_at,
+                        snapshots=list(r.snapshots))
+            for r in usage.runs
+        ],
+        models=[UsageModelOut(name=m["name"], version=m["version"], state=m["state"],
+                              trained_at=m["trained_at"], runs=m["runs"],
+                              snapshots=m["snapshots"]) for m in answer.models()],
+        not_included=[NotIncludedOut(snapshot_id=n.snapshot_id, as_of=n.as_of, state=n.state,
+                                     reason=n.reason) for n in answer.not_included],
+        deleted_snapshots=[DeletedSnapshotOut(snapshot_id=d.snapshot_id, as_of=d.as_of,
+                                              deleted_at=d.state_changed_at)
+                           for d in usage.deleted_snapshots],
+        why_not_used=answer.why_not_used,
+        setting_value=view.state.value,
+        setting_is_default=view.state.from_default,
+        opted_out_at=usage.opted_out_at,
+        first_snapshot_after_opt_out=FirstAfterOptOutOut(
+            snapshot_id=after["snapshot_id"], as_of=_instant(after["as_of"]),
+            includes_you=after["holds_member"]) if after else None,
+        erasure=ErasureStatusOut(
+            requested=erasure is not None,
+            requested_at=erasure.effective_at if erasure else None,
+            receipt_id=erasure.receipt_id if erasure else None,
+            receipt_url=f"/api/v1/me/receipts/{erasure.receipt_id}" if erasure else None,
+        ),
+        history=[
+            UsageEventOut(event=event_kind(e.setting, e.value, service.key),  # type: ignore[arg-type]
+                          setting=e.setting, value=e.value, effective_at=e.effective_at,
+                          recorded_at=e.recorded_at, source=e.source, receipt_id=e.receipt_id)
+            for e in sorted(view.history, key=lambda e: e.seq)
+        ],
+        summary=(words := describe(service, view, answer, language)).paragraphs
+        + words.warnings,
+    )
+
+
+NO_REGISTRY = ("usage information is not available here: the service runs without a registry "
+               "of training datasets (consentgate serve --registry URL)")
+REGISTRY_DOWN = "the registry of training datasets cannot be read right now, retry later"
+
+
 def build_api(service: SettingsService) -> APIRouter:
     key = service.key
     router = APIRouter(prefix="/api/v1")
@@ -119,10 +202,57 @@ def build_api(service: SettingsService) -> APIRouter:
         )
 
     @router.get("/me/history", response_model=HistoryOut, tags=["member"],
-                responses=ERROR_RESPONSES, summary="Every change of my setting, newest first")
+                responses=ERROR_RESPONSES,
+                summary="Every change of my setting and my erasure request, newest first")
     def history(identity: Member) -> HistoryOut:
-        events = service.ledger.history(identity.member_id, key)
+        events = service.history(identity.member_id)
         return HistoryOut(setting=key, events=[EventOut.of(e) for e in events])
+
+    @router.get("/me/usage", response_model=UsageOut, tags=["member"],
+                responses={**ERROR_RESPONSES, 503: {
+                    "model": ErrorOut, "description": "No registry of training datasets "
+                    "configured, or it cannot be read now"}},
+                summary="Was my data used? My datasets, the runs and models that used them")
+    def usage(identity: Member, lang: Lang = None) -> UsageOut:
+        view = service.view(identity.member_id)
+        answer = service.usage(view)
+        if answer.problem == "no_registry":
+            raise HTTPException(503, NO_REGISTRY)
+        if not answer.available:
+            raise HTTPException(503, REGISTRY_DOWN, headers={"Retry-After": "5"})
+        return usage_out(service, view, answer, language_of(identity, lang, view))
+
+    @router.get("/me/access-report", tags=["member"],
+                responses={**ERROR_RESPONSES, 200: {
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                    "description": "My access report (GDPR Art. 15 style), as a JSON file"}},
+                summary="Download my access report: purposes, basis, data, datasets, models, "
+                "choices and rights")
+    def report(identity: Member, lang: Lang = None) -> Response:
+        view = service.view(identity.member_id)
+        language = language_of(identity, lang, view)
+        answer = service.usage(view)
+        return report_response(access_report(service, view, answer, language), answer)
+
+    @router.post("/me/erasure", response_model=ErasureOut, status_code=201, tags=["member"],
+                 responses={**ERROR_RESPONSES, 200: {
+                     "model": ErasureOut, "description": "Already requested: nothing new "
+                     "recorded"}},
+                 summary="Ask for my data to be erased (GDPR Art. 17); cannot be undone")
+    def erasure(identity: Member, response: Response,
+                body: Annotated[ErasureIn | None, Body()] = None) -> ErasureOut:
+        body = body or ErasureIn()
+        language = body.language or identity.language
+        event, already = service.request_erasure(identity.member_id, body.source, language)
+        if already:
+            response.status_code = 200
+        message = ("your erasure request was already recorded; nothing new was recorded"
+                   if already else "your erasure request is recorded: no training dataset "
+                   "prepared from now on includes your data")
+        return ErasureOut(already_requested=already, requested_at=event.effective_at,
+                          receipt_id=event.receipt_id,
+                          receipt_url=f"/api/v1/me/receipts/{event.receipt_id}",
+                          event=EventOut.of(event), message=message)
 
     @router.get("/me/receipts/{receipt_id}", tags=["member"],
                 responses={**ERROR_RESPONSES,
@@ -197,3 +327,11 @@ def build_api(service: SettingsService) -> APIRouter:
         )
 
     return router
+
+
+def report_response(report: dict[str, Any], answer: UsageAnswer) -> Response:
+    stamp = answer.checked_at.astimezone(dt.UTC).strftime("%Y%m%d")
+    return Response(
+        json.dumps(report, indent=2, ensure_ascii=False), media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="access-report-{stamp}.json"'},
+    )

@@ -36,6 +36,11 @@ platform with the shared secret, claims `sub` (member id), `iss`, `aud`, `iat`, 
 most 24 h after `iat`), optional `lang` (`en`/`fr`). A member only ever reads or changes
 their own setting: the member id comes from the token alone.
 
+**Was my data used?** `GET /api/v1/me/usage` (with `consentgate serve --registry`): the
+training datasets holding the member's records, the runs and models that used them, and why
+not when none does; `GET /api/v1/me/access-report`: an access report (GDPR Art. 15 style);
+`POST /api/v1/me/erasure`: an erasure request (GDPR Art. 17), recorded once, with a receipt.
+
 **Administrators** (`adminKey`): header `X-Admin-Key` for bulk import and export.
 
 Malformed input gets a 4xx with a `detail` saying what is wrong.

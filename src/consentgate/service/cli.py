@@ -23,14 +23,19 @@ def _fail(message: str) -> NoReturn:
     sys.exit(2)
 
 
-SERVICE_MODULES = ("fastapi", "uvicorn", "babel", "multipart", "itsdangerous", "jwt", "jinja2")
+SERVICE_MODULES = ("fastapi", "uvicorn", "babel", "itsdangerous", "jwt", "jinja2")
 
 
 def require_service_extra() -> None:
     """One clear line, not an import traceback, when the ``service`` extra is missing."""
-    import importlib.util
+    import importlib
 
-    missing = [m for m in SERVICE_MODULES if importlib.util.find_spec(m) is None]
+    missing = []
+    for module in SERVICE_MODULES:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            missing.append(module)
     if missing:
         _fail(f"the settings service needs the 'service' extra ({', '.join(missing)} missing): "
               "pip install 'consentgate[service]'")
@@ -54,9 +59,21 @@ def _load(db: str, policy: str, source: Path | None, demo: bool,  # type: ignore
             open_source(source, tables=("members", "education"))
         config = ServiceConfig.from_env(db, rules, source, demo, registry=registry)
         init_ledger(db)  # create or upgrade: idempotent
+        if registry is not None:
+            _check_registry(registry)
     except (ConfigError, LedgerError, PolicyError, ContractError) as exc:
         _fail(str(exc))
     return config
+
+
+def _check_registry(registry: str) -> None:
+    """The registry must exist (it is only read here): say so at start, not per page."""
+    from consentgate.registry import Registry, RegistryError
+
+    try:
+        Registry.open_existing(registry).close()
+    except RegistryError as exc:
+        _fail(f"--registry: {exc}")
 
 
 @app.command()
@@ -84,6 +101,8 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # SQL statements carry member ids in their parameters: never let them reach the log.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+    # the usage answer opens the ledger read-only per request: no migration chatter per page
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     if demo:
         typer.echo(f"demo mode: sign in at http://{host}:{port}/demo", err=True)
         typer.echo(f"demo admin key (X-Admin-Key): {config.admin_key}", err=True)

@@ -4,15 +4,20 @@ receipt. Every function takes the member id from the caller's verified identity.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
+from consentgate.contract.schema import ERASURE_SETTING
 from consentgate.eligibility.reference import PreferenceEvent
 from consentgate.ledger.chain import StoredEvent
 from consentgate.ledger.receipts import receipt_27560, receipt_kantara
 from consentgate.ledger.store import Ledger, NewEvent, SettingState, derive_state
 from consentgate.service.config import ServiceConfig
 from consentgate.service.members import MemberDirectory, MemberProfile
+
+if TYPE_CHECKING:
+    from consentgate.service.usage import UsageAnswer, UsageSource
 
 ReceiptFormat = Literal["iso27560", "kantara"]
 
@@ -22,7 +27,17 @@ class SettingView:
     member_id: str
     state: SettingState
     profile: MemberProfile
-    history: list[StoredEvent]  # newest first
+    history: list[StoredEvent]  # the setting's events and erasure requests, newest first
+
+    @property
+    def erasure(self) -> StoredEvent | None:
+        """The member's first erasure request (the one in force), if any."""
+        requests = [e for e in self.history if e.setting == ERASURE_SETTING and e.value]
+        return min(requests, key=lambda e: (e.effective_at, e.seq)) if requests else None
+
+    def preference_events(self) -> list[PreferenceEvent]:
+        return [PreferenceEvent(e.member_id, e.setting, e.value, e.effective_at, e.source)
+                for e in self.history]
 
 
 class SettingsService:
@@ -32,13 +47,23 @@ class SettingsService:
         self.key = config.policy.setting.key
         self.ledger = ledger if ledger is not None else Ledger(config.db, clock=config.clock)
         self.directory = MemberDirectory(config.policy, config.source)
+        self._usage: UsageSource | None = None
+        self._erasure_lock = threading.Lock()
 
     def close(self) -> None:
         self.ledger.close()
+        if self._usage is not None:
+            self._usage.close()
+
+    def history(self, member_id: str) -> list[StoredEvent]:
+        """The member's events of this setting and their erasure requests, newest first
+        (the ledger may hold other settings of other policies: they are left out)."""
+        return [e for e in self.ledger.history(member_id)
+                if e.setting in (self.key, ERASURE_SETTING)]
 
     def view(self, member_id: str) -> SettingView:
         now = self.config.clock()
-        history = self.ledger.history(member_id, self.key)
+        history = self.history(member_id)
         events = [
             PreferenceEvent(e.member_id, e.setting, e.value, e.effective_at, e.source)
             for e in history
@@ -46,6 +71,37 @@ class SettingsService:
         profile = self.directory.profile(member_id, events, now)
         state = derive_state(history, self.key, self.directory.default_for(profile))
         return SettingView(member_id, state, profile, history)
+
+    # -- "was my data used?" ---------------------------------------------------------------
+    @property
+    def usage_source(self) -> UsageSource:
+        if self._usage is None:
+            from consentgate.service.usage import UsageSource
+
+            self._usage = UsageSource(self)
+        return self._usage
+
+    def usage(self, view: SettingView) -> UsageAnswer:
+        """The member's usage answer (never raises for a missing or unreadable registry:
+        the answer says it is unavailable)."""
+        return self.usage_source.answer(view)
+
+    # -- erasure ---------------------------------------------------------------------------
+    def request_erasure(
+        self, member_id: str, source: str, language: str | None
+    ) -> tuple[StoredEvent, bool]:
+        """Record the member's erasure request; a second request records nothing and
+        returns the first. Returns (the request in force, whether it was already there)."""
+        with self._erasure_lock:  # one process: two clicks at once make one event
+            held = [e for e in self.ledger.history(member_id, ERASURE_SETTING) if e.value]
+            if held:
+                return min(held, key=lambda e: (e.effective_at, e.seq)), True
+            profile = self.directory.profile(member_id, [], self.config.clock())
+            event = self.ledger.request_erasure(
+                member_id, self.policy, source=source, language=language,
+                jurisdiction=profile.country,
+            )
+            return event, False
 
     def change(
         self, member_id: str, value: bool, source: str, language: str | None

@@ -40,6 +40,7 @@ def live_server(
     source: Path | None = None,
     demo: bool = False,
     start_timeout: float = 60,
+    registry: str | None = None,
 ) -> Iterator[LiveServer]:
     """Start the service with ``env`` added to the environment (its CONSENTGATE_* secrets),
     wait until /healthz answers, yield, then stop it."""
@@ -50,6 +51,8 @@ def live_server(
         command += ["--source", str(source)]
     if demo:
         command.append("--demo")
+    if registry is not None:
+        command += ["--registry", registry]
     with open(log, "wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
                                    env={**os.environ, **env})

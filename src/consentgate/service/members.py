@@ -15,6 +15,7 @@ from consentgate.eligibility.reasons import Reason
 from consentgate.eligibility.reference import (
     Education,
     Member,
+    MemberDecision,
     PreferenceEvent,
     decide_member,
 )
@@ -30,6 +31,8 @@ class MemberProfile:
     country: str | None = None
     language: str | None = None
     minor_reason: Reason | None = None  # set: the data is never used, whatever the switch
+    # every reason the reference evaluator gives now, in precedence order (empty: eligible)
+    reasons: tuple[Reason, ...] = ()
 
     @property
     def is_minor(self) -> bool:
@@ -83,7 +86,20 @@ class MemberDirectory:
             return MemberProfile(member_id, known=False)
         decision = decide_member(self.policy, member, education, events, at)
         minor = next((r for r in decision.reasons if r in MINOR_REASONS), None)
-        return MemberProfile(member_id, True, member.country, member.language, minor)
+        return MemberProfile(member_id, True, member.country, member.language, minor,
+                             decision.reasons)
+
+    def decide(
+        self, member_id: str, events: list[PreferenceEvent], at: dt.datetime
+    ) -> MemberDecision | None:
+        """The reference evaluator's decision on the member as of ``at`` (events after it
+        are ignored, as in a build); None without a source or for a member not in it."""
+        if self.source is None:
+            return None
+        member, education = self._load(member_id)
+        if member is None:
+            return None
+        return decide_member(self.policy, member, education, events, at)
 
     def default_for(self, profile: MemberProfile) -> bool:
         """The setting's default for this member (a region may have its own)."""

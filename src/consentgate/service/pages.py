@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from consentgate.ledger.errors import EventRejected
 from consentgate.ledger.store import check_text
+from consentgate.service.api import report_response
 from consentgate.service.auth import (
     InvalidToken,
     MemberIdentity,
@@ -43,6 +44,7 @@ from consentgate.service.i18n import (
     pick_language,
     translations,
 )
+from consentgate.service.usage import access_report, day, describe, event_kind
 
 
 @cache
@@ -183,6 +185,7 @@ def build_pages(service: SettingsService) -> APIRouter:
             setting_url=setting_url,
             setting_name=policy.setting.name.get(lang, policy.setting.name["en"]),
             state_word=word, objection_url=policy.policy.objection_url,
+            usage_url=f"{setting_url}#usage",
         )
 
     @router.get(setting_url)
@@ -193,8 +196,11 @@ def build_pages(service: SettingsService) -> APIRouter:
         _ = gettext(lang)
         saved_id = request.session.pop("saved", None)
         saved = next((e for e in view.history if e.receipt_id == saved_id), None)
+        erasure_flash = request.session.pop("erasure_saved", None)
         used_groups, never_used = _kind_lists(policy, _)
         value = view.state.value
+        answer = service.usage(view)
+        erasure = view.erasure
         return render(
             request, "setting.html", lang, sidebar=True, section="data-privacy",
             title=policy.setting.name.get(lang, policy.setting.name["en"]),
@@ -218,13 +224,60 @@ def build_pages(service: SettingsService) -> APIRouter:
                 {
                     "when": _when(e.effective_at, lang),
                     "value": e.value,
+                    "event": event_kind(e.setting, e.value, service.key),
                     "source": _(SOURCE_LABELS[e.source]) if e.source in SOURCE_LABELS
                     else e.source,
                     "receipt_id": e.receipt_id,
                 }
                 for e in view.history
             ],
+            usage=describe(service, view, answer, lang),
+            usage_checked=_when(answer.checked_at, lang) if answer.available else None,
+            report_url=f"{setting_url}/access-report",
+            erasure_url=f"{setting_url}/erasure",
+            erasure=None if erasure is None else {
+                "date": day(erasure.effective_at, lang), "receipt_id": erasure.receipt_id},
+            erasure_flash=erasure_flash if erasure is not None else None,
         )
+
+    @router.get(f"{setting_url}/access-report")
+    def download_access_report(request: Request) -> Response:
+        member = signed_in(request)
+        view = service.view(member)
+        lang = language(request, view.profile.language)
+        answer = service.usage(view)
+        return report_response(access_report(service, view, answer, lang), answer)
+
+    @router.get(f"{setting_url}/erasure")
+    def erasure_page(request: Request) -> Response:
+        member = signed_in(request)
+        view = service.view(member)
+        lang = language(request, view.profile.language)
+        erasure = view.erasure
+        return render(
+            request, "erasure.html", lang, sidebar=True, section="data-privacy",
+            title=gettext(lang)("Erase my data"), setting_url=setting_url,
+            erasure_url=f"{setting_url}/erasure",
+            setting_name=policy.setting.name.get(lang, policy.setting.name["en"]),
+            erasure=None if erasure is None else {
+                "date": day(erasure.effective_at, lang), "receipt_id": erasure.receipt_id},
+            retroactive=policy.setting.retroactive,
+        )
+
+    @router.post(f"{setting_url}/erasure")
+    def request_erasure(
+        request: Request,
+        confirm: Annotated[Literal["yes"], Form()],
+        csrf_token: Annotated[str | None, Form(max_length=256)] = None,
+    ) -> Response:
+        member = signed_in(request)
+        check_csrf(request, csrf_token)
+        profile = service.directory.profile(member, [], service.now())
+        lang = pick_language(request.session.get("lang"), profile.language,
+                             negotiate(request.headers.get("accept-language")))
+        _event, already = service.request_erasure(member, "web", lang)
+        request.session["erasure_saved"] = "already" if already else "new"
+        return RedirectResponse(f"{setting_url}#usage", 303)
 
     @router.post(setting_url)
     def change_setting(

@@ -113,6 +113,116 @@ class HistoryOut(BaseModel):
     events: list[EventOut] = Field(description="Newest first")
 
 
+class UsageSnapshotOut(BaseModel):
+    snapshot_id: str
+    as_of: dt.datetime = Field(description="The instant the dataset's data is as of")
+    state: str = Field(description="published, superseded or data_deleted")
+    records: int = Field(description="How many of your records it holds")
+    records_by_kind: dict[str, int]
+    categories: list[str] = Field(description="fideslang data categories of those records")
+    first_created_at: dt.datetime | None
+    last_created_at: dt.datetime | None
+    used_by_runs: list[str] = Field(description="Training runs (not failed) that used it")
+
+
+class UsageRunOut(BaseModel):
+    run_id: str
+    model: str
+    model_version: str | None
+    state: str = Field(description="running, finished or failed")
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    snapshots: list[str] = Field(description="Which of your datasets it used")
+
+
+class UsageModelOut(BaseModel):
+    name: str
+    version: str | None
+    state: Literal["trained", "training"]
+    trained_at: dt.datetime | None = Field(description="When its last finished run ended")
+    runs: list[str]
+    snapshots: list[str]
+
+
+class NotIncludedOut(BaseModel):
+    snapshot_id: str
+    as_of: dt.datetime
+    state: str
+    reason: str = Field(description="Why it does not hold your data: a member reason "
+                        "(opted_out, minor_age, erasure, …), no_usable_records or not_included")
+
+
+class DeletedSnapshotOut(BaseModel):
+    snapshot_id: str
+    as_of: dt.datetime
+    deleted_at: dt.datetime
+
+
+class FirstAfterOptOutOut(BaseModel):
+    snapshot_id: str
+    as_of: dt.datetime
+    includes_you: bool = Field(description="false, as it must be")
+
+
+class UsageEventOut(BaseModel):
+    event: Literal["turned_on", "turned_off", "erasure_requested"]
+    setting: str
+    value: bool
+    effective_at: dt.datetime
+    recorded_at: dt.datetime
+    source: str
+    receipt_id: str
+
+
+class ErasureStatusOut(BaseModel):
+    requested: bool
+    requested_at: dt.datetime | None
+    receipt_id: str | None
+    receipt_url: str | None
+
+
+class UsageOut(BaseModel):
+    """Was my data used to train AI models? Only the caller's own data."""
+
+    checked_at: dt.datetime
+    language: Language
+    used: bool = Field(description="Some training dataset holds your records")
+    complete: bool = Field(description="Every dataset with lineage could be searched")
+    snapshots: list[UsageSnapshotOut] = Field(description="The datasets holding your records")
+    runs: list[UsageRunOut] = Field(description="The training runs that used them")
+    models: list[UsageModelOut] = Field(description="The models trained (or training) on them")
+    not_included: list[NotIncludedOut] = Field(description="Datasets searched that do not "
+                                               "hold your data, and why")
+    deleted_snapshots: list[DeletedSnapshotOut] = Field(description="Deleted entirely, so not "
+                                                        "searched")
+    why_not_used: str | None = Field(description="When no dataset holds your data: why "
+                                     "(minor_age, minor_secondary_school, region_not_started, "
+                                     "opted_out, erasure, not_yet_in_any_dataset, "
+                                     "no_usable_records, …)")
+    setting_value: bool | None = Field(description="The setting now; null if records conflict")
+    setting_is_default: bool
+    opted_out_at: dt.datetime | None = Field(description="When the opt-out in force began")
+    first_snapshot_after_opt_out: FirstAfterOptOutOut | None
+    erasure: ErasureStatusOut
+    history: list[UsageEventOut] = Field(description="Oldest first")
+    summary: list[str] = Field(description="The answer in plain words, in the language asked")
+
+
+class ErasureIn(_Strict):
+    language: Language | None = Field(None, description="Language the member saw the request in")
+    source: Literal["api", "mobile", "web"] = Field("api", description="The app making it")
+
+
+class ErasureOut(BaseModel):
+    already_requested: bool = Field(description="true: the request was already recorded; "
+                                    "nothing new was recorded")
+    requested_at: dt.datetime
+    receipt_id: str
+    receipt_url: str
+    event: EventOut
+    message: str
+
+
 class ImportEventIn(_Strict):
     member_id: MemberId
     setting: SettingKey

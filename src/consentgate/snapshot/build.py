@@ -135,7 +135,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                 )
             files += [file_entry(tmp, p) for p in write_report(tmp, report)]
             manifest = snapshot_manifest(
-                snap_id=snap_id, opts=opts, report=report, key=key, files=files,
+                snap_id=snap_id, opts=opts, report=report, key_id=key_id(key), files=files,
                 source={"kind": read.source.kind, "path": str(read.source.path),
                         "fingerprints": read.fingerprints, "fingerprint": read.fingerprint},
                 consent=consent.info, redactions=written.redactions, started_at=ctx.started_at,
@@ -150,7 +150,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
 
 
 def snapshot_manifest(
-    *, snap_id: str, opts: BuildOptions, report: dict, key: bytes, files: list[dict],
+    *, snap_id: str, opts: BuildOptions, report: dict, key_id: str | None, files: list[dict],
     source: dict, consent: dict, redactions: dict[str, int], started_at: dt.datetime,
     extra: dict | None = None,
 ) -> dict:
@@ -169,7 +169,7 @@ def snapshot_manifest(
             "data_use": policy.policy.data_use,
         },
         "inputs": {"source": source, "consent": consent},
-        "pseudonym_key_id": key_id(key),
+        "pseudonym_key_id": key_id,
         "counts": {
             "members": report["members"]["total"],
             "members_used": report["members"]["used"],

@@ -111,7 +111,8 @@ def verify_snapshot(
 
     as_of = parse_time(manifest["as_of"])
     purge = manifest.get("purge")
-    instants = [as_of] + ([parse_time(purge["purged_at"])] if purge else [])
+    purged = (purge.get("instants") or [purge["purged_at"]]) if purge else []
+    instants = [as_of] + [parse_time(t) for t in purged]
     source = open_source(source_path)
     recorded = manifest.get("inputs", {}).get("source", {}).get("fingerprints")
     current = source.fingerprints()

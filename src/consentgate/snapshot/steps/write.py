@@ -25,7 +25,7 @@ from consentgate.snapshot.steps.redact import StreamRedactor
 from consentgate.snapshot.steps.select import DATA_COLUMNS
 from consentgate.snapshot.usage_index import write_usage_index
 
-__all__ = ["write_batches", "write_duckdb", "write_spark", "write_usage_index"]
+__all__ = ["copy_kept", "write_batches", "write_duckdb", "write_spark", "write_usage_index"]
 
 STREAM_BATCH_ROWS = 100_000
 
@@ -174,3 +174,37 @@ def count_placeholders(folder: Path, classes) -> dict[str, int]:
         return placeholders_in(con.read_parquet(files), classes)
     finally:
         con.disconnect()
+
+
+def copy_kept(snapshot: Path, tmp: Path, withdrawn, done: Callable[[int], None] = lambda _n: None
+              ) -> int:
+    """data/ and lineage/ of an existing snapshot, less the withdrawn records (a sorted
+    array of record_uids, see ``steps.withdraw``), in the order they are in; texts and
+    pseudonyms are copied as they are (already redacted). Returns the rows kept."""
+    from consentgate.snapshot.steps.withdraw import is_withdrawn
+
+    kept_rows = {}
+    for folder, files in (("data", data_files(snapshot)), ("lineage", lineage_files(snapshot))):
+        if not files:
+            raise FileNotFoundError(f"{snapshot}: no {folder}/part-*.parquet to purge from")
+        (tmp / folder).mkdir(parents=True, exist_ok=True)
+        schema = pq.read_schema(files[0])
+        kept = 0
+        with pq.ParquetWriter(tmp / folder / "part-00000.parquet", schema,
+                              **WRITER_OPTIONS) as writer:
+            for f in files:
+                for batch in pq.ParquetFile(f).iter_batches(batch_size=STREAM_BATCH_ROWS):
+                    mask = ~is_withdrawn(batch.column("record_uid"), withdrawn)
+                    part = batch.filter(pa.array(mask))
+                    if part.num_rows:
+                        writer.write_batch(part.cast(schema))
+                    kept += part.num_rows
+                    if folder == "data":
+                        done(kept)
+        kept_rows[folder] = kept
+    if kept_rows["data"] != kept_rows["lineage"]:
+        raise RuntimeError(
+            f"{snapshot}: data and lineage do not hold the same records "
+            f"({kept_rows['data']} vs {kept_rows['lineage']} kept): verify it first"
+        )
+    return kept_rows["data"]

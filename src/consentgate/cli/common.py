@@ -71,11 +71,12 @@ def yes_no(value: bool) -> str:
 def clear_errors() -> Iterator[None]:
     """Turn the errors users can cause into one readable message and exit code 2."""
     from consentgate.ledger.errors import LedgerError
+    from consentgate.registry.errors import RegistryError
 
     try:
         yield
     except (
-        UsageError, ContractError, PolicyError, LedgerError, FileExistsError,
+        UsageError, ContractError, PolicyError, LedgerError, RegistryError, FileExistsError,
         FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError,
     ) as exc:
         fail(str(exc))
@@ -85,9 +86,8 @@ def clear_errors() -> Iterator[None]:
     except Exception as exc:
         # a database under a ledger or registry failing (lost connection, dropped table)
         if type(exc).__module__.startswith("sqlalchemy"):
-            fail(f"the database failed: {getattr(exc, 'orig', None) or exc}")
-        if type(exc).__name__ == "RegistryError":
-            fail(str(exc))
+            orig = getattr(exc, "orig", None) or exc
+            fail(f"the database failed: {' '.join(str(orig).split())}")
         raise
 
 

@@ -10,15 +10,14 @@ them.
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from consentgate.cli.common import clear_errors, fail
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -47,26 +46,6 @@ RegistryOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
-
-
-def _fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-@contextmanager
-def _clear_errors() -> Iterator[None]:
-    """User errors become one line on stderr and exit code 2."""
-    try:
-        from consentgate.registry.errors import RegistryError
-    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
-        _fail(f"the registry needs {exc.name}: pip install consentgate")
-    try:
-        yield
-    except RegistryError as exc:
-        _fail(str(exc))
-    except FileNotFoundError as exc:
-        _fail(str(exc))
 
 
 def _out() -> Console:
@@ -103,7 +82,7 @@ def _print_json(obj: Any) -> None:
 def init(registry: RegistryOption) -> None:
     """Create the registry (or upgrade it to this version's schema). Safe to run twice;
     shares a database with the consent ledger."""
-    with _clear_errors():
+    with clear_errors():
         from consentgate.registry import Registry
 
         with Registry(registry) as opened:
@@ -116,7 +95,7 @@ def register(
     folders: Annotated[list[str], typer.Argument(help="Snapshot folders (with manifest.json).")],
 ) -> None:
     """Register published snapshots (idempotent: a folder registered again changes nothing)."""
-    with _clear_errors():
+    with clear_errors():
         from pathlib import Path
 
         from consentgate.registry import Registry
@@ -143,7 +122,7 @@ def set_state(
     ] = None,
 ) -> None:
     """Record that a snapshot was superseded, or that its data (or all of it) was deleted."""
-    with _clear_errors():
+    with clear_errors():
         from consentgate.registry import Registry
 
         with Registry(registry) as opened:
@@ -154,7 +133,7 @@ def set_state(
 @registry_app.command("show")
 def show(registry: RegistryOption, as_json: JsonOption = False) -> None:
     """The registered snapshots, training runs and models."""
-    with _clear_errors():
+    with clear_errors():
         from consentgate.registry import Registry
 
         with Registry.open_existing(registry) as opened:
@@ -244,7 +223,7 @@ def _params(items: list[str] | None) -> dict[str, str] | None:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            _fail(f"--param {item!r}: write KEY=VALUE")
+            fail(f"--param {item!r}: write KEY=VALUE")
         params[key] = value
     return params
 
@@ -269,7 +248,7 @@ def runs_start(
     ] = None,
 ) -> None:
     """Start a training run; prints the run id on the last line."""
-    with _clear_errors():
+    with clear_errors():
         from consentgate.registry import Registry
 
         params = _params(param)
@@ -296,7 +275,7 @@ def runs_finish(
     failed: Annotated[bool, typer.Option("--failed", help="The run failed.")] = False,
 ) -> None:
     """Mark a running run finished (or failed)."""
-    with _clear_errors():
+    with clear_errors():
         from consentgate.registry import Registry
 
         with Registry(registry) as opened:
@@ -313,7 +292,7 @@ def runs_list(
     as_json: JsonOption = False,
 ) -> None:
     """The training runs, oldest first."""
-    with _clear_errors():
+    with clear_errors():
         from consentgate.registry import Registry
 
         with Registry.open_existing(registry) as opened:
@@ -341,7 +320,7 @@ def usage(
 ) -> None:
     """Was this member's data used? The snapshots that hold their records, the training runs
     and models that used those snapshots, and their setting's history."""
-    with _clear_errors():
+    with clear_errors():
         from consentgate.registry import member_usage
 
         answer = member_usage(registry, member, consent)

@@ -72,6 +72,7 @@ class Source:
         """A new DuckDB connection where ``scan(name)`` works (UTC session)."""
         con = duckdb.connect()
         con.execute("SET TimeZone='UTC'")
+        con.execute("SET enable_progress_bar=false")
         if self.kind == "duckdb":
             con.execute(f"ATTACH '{_sql_str(self.path)}' AS src (READ_ONLY)")
         return con

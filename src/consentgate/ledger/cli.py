@@ -1,19 +1,16 @@
-"""`consentgate ledger …`: create, check, export, import and inspect the consent ledger.
-
-Only typer is imported up front: the ledger's own dependencies (SQLAlchemy, Alembic) come
-with the ``service`` extra, and a missing one is reported as such, not as a traceback.
-"""
+"""`consentgate ledger …`: create, check, export, import, inspect the consent ledger, and
+record erasure requests. The ledger itself (SQLAlchemy, Alembic) is loaded when a command
+runs; user errors are one ``error:`` line and exit code 2 (``cli.common.clear_errors``)."""
 
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
+
+from consentgate.cli.common import clear_errors, parse_as_of
 
 app = typer.Typer(
     help="The consent ledger: append-only, hash-chained preference events and erasure "
@@ -31,46 +28,15 @@ PolicyOption = Annotated[
 ]
 
 
-def _fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"error: {message}", err=True)
-    sys.exit(code)
-
-
-@contextmanager
-def _clear_errors() -> Iterator[None]:
-    """User errors become one line on stderr and exit code 2."""
-    try:
-        from consentgate.contract.source import ContractError
-        from consentgate.ledger.errors import LedgerError
-        from consentgate.policy.loader import PolicyError
-    except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
-        _fail(f"the ledger needs {exc.name}: pip install 'consentgate[service]'")
-    from sqlalchemy.exc import SQLAlchemyError
-
-    try:
-        yield
-    except (LedgerError, ContractError, PolicyError, FileNotFoundError) as exc:
-        _fail(str(exc))
-    except SQLAlchemyError as exc:
-        # the database failed under a command that had opened it (a dropped table, a lost
-        # connection): an error (2), not a verdict on the chain (1)
-        orig = getattr(exc, "orig", None)
-        _fail(f"the ledger database failed: {orig or exc}")
-
-
 def _as_of(text: str):  # type: ignore[no-untyped-def]
-    from consentgate.cli.common import UsageError, parse_as_of
-
-    try:
+    with clear_errors():
         return parse_as_of(text)
-    except UsageError as exc:
-        _fail(str(exc))
 
 
 @app.command()
 def init(db: DbOption) -> None:
     """Create the ledger (or upgrade it to this version's schema). Safe to run twice."""
-    with _clear_errors():
+    with clear_errors():
         from consentgate.ledger import init_ledger
         from consentgate.ledger.db import normalise_url, redact_url
 
@@ -85,7 +51,7 @@ def verify(
 ) -> None:
     """Check the hash chain; exit 1 and say where if an event was changed, removed,
     inserted or moved."""
-    with _clear_errors():
+    with clear_errors():
         from consentgate.ledger import verify_db as run_verify
 
         report = run_verify(db)
@@ -122,7 +88,7 @@ def export(
     """Write the events up to --as-of in the preference_events contract (Parquet), with the
     ledger head hash in the file's metadata."""
     instant = _as_of(as_of)
-    with _clear_errors():
+    with clear_errors():
         from consentgate.ledger.exchange import export_parquet
         from consentgate.ledger.store import Ledger
 
@@ -140,7 +106,7 @@ def import_(
     policy: PolicyOption = "linkedin-2025",
 ) -> None:
     """Import preference events (all or nothing; events already present are skipped)."""
-    with _clear_errors():
+    with clear_errors():
         from consentgate.ledger.exchange import import_file
         from consentgate.ledger.store import Ledger
         from consentgate.policy import load_policy
@@ -164,7 +130,7 @@ def show(
 ) -> None:
     """A member's current setting and every change, with receipt ids. Exit 1 when the
     ledger holds no event for the member and --source does not know them either."""
-    with _clear_errors():
+    with clear_errors():
         from consentgate.contract.schema import ERASURE_SETTING
         from consentgate.ledger.chain import format_time
         from consentgate.ledger.store import Ledger
@@ -228,7 +194,7 @@ def erase(
     """Record a member's erasure request (GDPR Art. 17) with a receipt: from now on no
     snapshot includes them, and withdrawal lists name their records with reason erasure.
     It cannot be undone. Prints the receipt id on the last line."""
-    with _clear_errors():
+    with clear_errors():
         from consentgate.ledger.chain import format_time
         from consentgate.ledger.store import Ledger
         from consentgate.policy import load_policy

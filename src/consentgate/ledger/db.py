@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from consentgate.database.sqlite import file_problem, sqlite_engine
 from consentgate.ledger.errors import LedgerError
 
 # Execution option that marks a connection as one that will append to the chain.
@@ -79,35 +80,16 @@ def _check_sqlite_file(database: str | None, given: str) -> None:
     if database in (None, "", ":memory:"):
         raise LedgerError("the ledger needs a SQLite file, not an in-memory database")
     path = Path(database).expanduser()
+    problem = file_problem(path, "ledger")
+    if problem is None:
+        return
     if not path.exists():
-        raise LedgerError(
-            f"no ledger at {path}: create one with `consentgate ledger init --db {given}`"
-        )
-    if not path.is_file():
-        raise LedgerError(f"{path} is not a file, so not a SQLite ledger")
-    if path.stat().st_size == 0:
-        raise LedgerError(f"{path} is an empty file, not a ledger")
-    with open(path, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise LedgerError(f"{path} is not a SQLite database, so not a ledger")
+        problem += f": create one with `consentgate ledger init --db {given}`"
+    raise LedgerError(problem)
 
 
 def _sqlite_read_only_engine(database: str) -> Engine:
-    from urllib.parse import quote
-
-    path = Path(database).expanduser().resolve()
-    url = f"sqlite:///file:{quote(str(path))}?mode=ro&uri=true"
-    engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        dbapi_connection.isolation_level = None
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
-
-    return engine
+    return sqlite_engine(database, read_only=True)
 
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
@@ -116,32 +98,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     folder = Path(database).expanduser().parent
     if not folder.is_dir():
         raise LedgerError(f"{folder}: no such folder for the SQLite ledger")
-    engine = create_engine(
-        url,
-        connect_args={"timeout": 60, "check_same_thread": False},
-        pool_size=8,
-        max_overflow=32,
-    )
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin, so that a
-        # write can begin with BEGIN IMMEDIATE (SQLAlchemy's documented recipe).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        # WAL: readers never wait for the writer, and the writer never waits for readers.
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        if conn.get_execution_options().get(WRITE_OPTION):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            conn.exec_driver_sql("BEGIN")
-
-    return engine
+    return sqlite_engine(database, write_option=WRITE_OPTION, pool_size=8, max_overflow=32)
 
 
 def is_sqlite(engine: Engine) -> bool:

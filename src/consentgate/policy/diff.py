@@ -28,26 +28,17 @@ class Change:
         return f"{self.subject}: {_fmt(self.before, words)} -> {_fmt(self.after, words)}"
 
 
-def _later_is_wider(before: Any, after: Any) -> bool | None:
-    """A bound where a larger value lets more through (max_age_days); None: no bound."""
+def _bound_widens(before: Any, after: Any, wider: str) -> bool | None:
+    """Whether a change of an optional bound lets more through: ``wider`` is "later" when a
+    larger value does (max_age_days), "earlier" when a smaller one does (lookback.since).
+    No bound at all lets the most through; None: no change."""
     if before == after:
         return None
     if after is None:
         return True
     if before is None:
         return False
-    return after > before
-
-
-def _earlier_is_wider(before: Any, after: Any) -> bool | None:
-    """A bound where an earlier value lets more through (lookback.since); None: no bound."""
-    if before == after:
-        return None
-    if after is None:
-        return True
-    if before is None:
-        return False
-    return after < before
+    return after > before if wider == "later" else after < before
 
 
 def _where(policy: Policy, region) -> str:  # type: ignore[no-untyped-def]
@@ -202,9 +193,9 @@ def diff_policies(a: Policy, b: Policy) -> list[Change]:
         not b.groups.missing_group_is_sensitive,
     )
     add("lookback", "lookback.since", a.lookback.since, b.lookback.since,
-        _earlier_is_wider(a.lookback.since, b.lookback.since))
+        _bound_widens(a.lookback.since, b.lookback.since, "earlier"))
     add("lookback", "lookback.max_age_days", a.lookback.max_age_days, b.lookback.max_age_days,
-        _later_is_wider(a.lookback.max_age_days, b.lookback.max_age_days))
+        _bound_widens(a.lookback.max_age_days, b.lookback.max_age_days, "later"))
     add(
         "redaction",
         "redaction.classes",

@@ -22,16 +22,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from consentgate.database.sqlite import file_problem, sqlite_engine
 from consentgate.ledger.db import normalise_url, redact_url
 from consentgate.registry.errors import RegistryError
 
 # Execution option that marks a connection as one that will write (BEGIN IMMEDIATE).
 WRITE_OPTION = "consentgate_registry_write"
-SQLITE_HEADER = b"SQLite format 3\x00"
 CREATED_BY = "it is created by `consentgate build --registry` or `consentgate registry init`"
 PG_CONNECT_TIMEOUT_S = 10
 
@@ -91,20 +91,12 @@ def check_sqlite_file(path: Path, *, must_exist: bool, what: str = "registry") -
         if not path.parent.is_dir():
             raise RegistryError(f"{path.parent}: no such folder for the SQLite {what}")
         return False
-    if path.is_dir():
-        raise RegistryError(f"{path} is a folder, not a SQLite {what} file")
-    try:
-        with open(path, "rb") as fh:
-            header = fh.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise RegistryError(f"cannot read {path}: {exc.strerror}") from exc
-    if not header:
-        raise RegistryError(
-            f"{path} is an empty file (0 bytes), not a {what}: remove it or give another "
-            "path" + (f"; {CREATED_BY}" if what == "registry" else "")
-        )
-    if header != SQLITE_HEADER:
-        raise RegistryError(f"{path} is not a SQLite database, so not a {what}")
+    problem = file_problem(path, what)
+    if problem is not None:
+        if "empty file" in problem:
+            problem += ": remove it or give another path" + (
+                f"; {CREATED_BY}" if what == "registry" else "")
+        raise RegistryError(problem)
     return True
 
 
@@ -114,7 +106,7 @@ def write_engine(db: str | Path) -> Engine:
         return _pg_engine(target.url, read_only=False)
     assert target.path is not None
     check_sqlite_file(target.path, must_exist=False)
-    return _sqlite_engine(target.url, read_only=False)
+    return _sqlite_engine(target, read_only=False)
 
 
 def read_engine(db: str | Path) -> Engine:
@@ -123,7 +115,7 @@ def read_engine(db: str | Path) -> Engine:
         return _pg_engine(target.url, read_only=True)
     assert target.path is not None
     check_sqlite_file(target.path, must_exist=True)
-    return _sqlite_engine(target.url, read_only=True)
+    return _sqlite_engine(target, read_only=True)
 
 
 def _pg_engine(url: str, read_only: bool) -> Engine:
@@ -139,30 +131,9 @@ def _pg_engine(url: str, read_only: bool) -> Engine:
         ) from exc
 
 
-def _sqlite_engine(url: str, read_only: bool) -> Engine:
-    engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        # SQLAlchemy, not the sqlite3 module, decides when transactions begin (its
-        # documented recipe), so that a write can begin with BEGIN IMMEDIATE.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        if read_only:
-            cursor.execute("PRAGMA query_only=ON")
-        else:
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        if conn.get_execution_options().get(WRITE_OPTION):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            conn.exec_driver_sql("BEGIN")
-
-    return engine
+def _sqlite_engine(target: Target, read_only: bool) -> Engine:
+    assert target.path is not None
+    return sqlite_engine(target.path, read_only=read_only, write_option=WRITE_OPTION)
 
 
 def one_line(exc: BaseException) -> str:

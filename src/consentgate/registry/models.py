@@ -23,16 +23,15 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     MetaData,
     String,
     Text,
-    TypeDecorator,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from consentgate.database.types import UTCDateTime
 
 UTC = dt.UTC
 
@@ -40,33 +39,6 @@ SNAPSHOT_STATES = ("published", "superseded", "data_deleted", "deleted")
 RUN_STATES = ("running", "finished", "failed")
 TABLE_PREFIX = "registry_"
 VERSION_TABLE = "registry_alembic_version"
-
-
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """A UTC instant with microseconds. PostgreSQL stores ``timestamptz``; SQLite, which has
-    no time zones, stores the UTC wall clock as text that sorts in time order."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(
-        self, value: dt.datetime | None, dialect: Dialect
-    ) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("registry timestamps must be time-zone aware")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(
-        self, value: dt.datetime | None, dialect: Dialect
-    ) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
 
 
 metadata = MetaData(

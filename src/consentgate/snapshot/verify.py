@@ -191,6 +191,7 @@ def _verify_records(
             "in is missing)")
     con = duckdb.connect()
     con.execute("SET TimeZone='UTC'")
+    con.execute("SET enable_progress_bar=false")
     _compare(con, expected, lineage_files, data_files, res)
 
     if data_deleted:

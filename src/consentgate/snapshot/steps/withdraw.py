@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -111,10 +111,14 @@ def decide_again(
     if not files:
         raise FileNotFoundError(f"{snapshot}: no lineage (lineage/part-*.parquet) to withdraw from")
     members = engine.materialize(member_decisions(inputs, policy, as_of), "t2_members")
-    decided = record_decisions(inputs, policy, as_of, members)
+    lineage = engine.read_parquet(files, "snapshot_lineage")
+    # only the snapshot's records are decided again: the join below then holds as many rows
+    # as the snapshot, not as the whole source (memory stays under the engine's limit)
+    ids = lineage.view().select(s_record_id=_.record_id)
+    records = inputs.records.filter(inputs.records.record_id.isin(ids.s_record_id))
+    decided = record_decisions(replace(inputs, records=records), policy, as_of, members)
     md = members.select(mm_member_id=_.member_id, member_reason=_.member_reason,
                         m_region=_.region)
-    lineage = engine.read_parquet(files, "snapshot_lineage")
     d = decided.select(d_record_id=_.record_id, d_reason=_.reason, d_region=_.region,
                        d_kind=_.kind)
     j = lineage.left_join(d, lineage.record_id == d.d_record_id).left_join(

@@ -169,6 +169,7 @@ def placeholders_in(table, classes) -> dict[str, int]:
 def count_placeholders(folder: Path, classes) -> dict[str, int]:
     """Placeholders per class in the Parquet files written under ``folder``."""
     con = ibis.duckdb.connect()
+    con.raw_sql("SET enable_progress_bar=false")
     try:
         files = [str(p) for p in sorted(folder.glob("part-*.parquet"))]
         return placeholders_in(con.read_parquet(files), classes)

@@ -91,7 +91,7 @@ def test_the_opted_out_member_in_french_and_english(
                   "Il a servi à entraîner assistant-writer 1.0 (entraîné le 20 janvier 2026).",
                   "Depuis que vous avez désactivé la préférence le 2 février 2026, aucun nouveau "
                   "jeu de données n'inclut vos données (le premier préparé ensuite est daté du "
-                  "1 mars 2026).",
+                  "1er mars 2026).",
                   "Les modèles entraînés avant cette date restent tels quels."):
         expect(section).to_contain_text(words)
     included = section.locator("table.datasets tbody tr")

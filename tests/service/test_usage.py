@@ -94,7 +94,7 @@ def test_an_opted_out_member_sees_s1_its_model_and_that_s2_left_them_out(
     for words in ("un jeu de données d'entraînement, daté du 15 janvier 2026",
                   "assistant-writer 1.0 (entraîné le 20 janvier 2026)",
                   "désactivé la préférence le 2 février 2026",
-                  "le premier préparé ensuite est daté du 1 mars 2026"):
+                  "le premier préparé ensuite est daté du 1er mars 2026"):
         assert words in french, words
 
 
@@ -111,7 +111,7 @@ def test_a_member_in_both_datasets_gets_both_models_in_the_plural(
     assert "2 training datasets, dated between January 15, 2026 and March 1, 2026" in summary
     assert "2 of them were used to train assistant-writer 1.0" in summary
     french = " ".join(uclient.get(f"{USAGE}?lang=fr", headers=me).json()["summary"])
-    assert "2 jeux de données d'entraînement, datés du 15 janvier 2026 au 1 mars 2026" in french
+    assert "2 jeux de données d'entraînement, datés du 15 janvier 2026 au 1er mars 2026" in french
     assert "2 d'entre eux ont servi à entraîner" in french
 
 
@@ -418,3 +418,14 @@ def test_logs_hold_no_personal_data(
     assert "GET /api/v1/me/usage 200" in logged and "POST /api/v1/me/erasure 201" in logged
     for secret in (member, receipt, world.s1_id, str(world.root)):
         assert secret not in logged
+
+
+def test_dates_in_words_write_the_first_of_the_month_as_french_does() -> None:
+    from consentgate.service.usage import day
+
+    assert day(dt.date(2026, 3, 1), "fr") == "1er mars 2026"
+    assert day(dt.date(2026, 3, 2), "fr") == "2 mars 2026"
+    assert day(dt.date(2026, 3, 11), "fr") == "11 mars 2026"
+    assert day(dt.date(2026, 3, 1), "en") == "March 1, 2026"
+    # an instant late on the last day in UTC is that day, not the next
+    assert day(dt.datetime(2026, 2, 28, 23, 59, tzinfo=dt.UTC), "fr") == "28 février 2026"

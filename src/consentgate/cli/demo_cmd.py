@@ -250,7 +250,7 @@ def _withdrawals(snapshot: Path, network: Path, db: str, t2, out: Path) -> Path:
 
     result = list_withdrawals(snapshot, network, t2, out, consent=db)
     reasons = ", ".join(f"{r} {n:,}" for r, n in result.by_reason.items())
-    say(f"{result.rows:,} records of {snapshot.name} would not be in a build as of "
+    say(f"{result.rows:,} records of {snapshot} would not be in a build as of "
         f"{t2:%Y-%m-%d}: {reasons or 'none'}")
     say(f"takedown list for every team holding a copy: {out}", soft=True)
     return out

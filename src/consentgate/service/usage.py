@@ -219,10 +219,14 @@ class UsageSource:
 
 # -- in words --------------------------------------------------------------------------------
 def day(instant: dt.datetime | dt.date, lang: str) -> str:
-    """A date in the member's language (UTC), as babel writes it: 15 janvier 2026."""
+    """A date in the member's language (UTC), as babel writes it: 15 janvier 2026; in
+    French the first of the month is written 1er (1er mars 2026), which babel does not do."""
     if isinstance(instant, dt.datetime):
         instant = instant.astimezone(UTC).date()
-    return format_date(instant, "long", locale=locale(lang))
+    words = format_date(instant, "long", locale=locale(lang))
+    if lang == "fr" and instant.day == 1 and words.startswith("1 "):
+        words = "1er" + words[1:]
+    return words
 
 
 def model_name(name: str, version: str | None) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -271,3 +272,28 @@ def test_a_real_process_prints_one_line_and_exits_2(tmp_path: Path) -> None:
     done = cli("usage", "--registry", str(missing), "--member", "m1", "--json")
     assert done.returncode == 2 and done.stdout == "" and not missing.exists()
     assert "Traceback" not in done.stderr
+
+
+def test_usage_exits_1_and_says_so_when_a_snapshot_cannot_be_searched(
+    tmp_path: Path, snaps: tuple[Path, Path], built: Built
+) -> None:
+    s1, s2 = snaps
+    url = str(tmp_path / "registry.db")
+    ok("registry", "register", "--registry", url, str(s1), str(s2))
+    nobody = invoke("usage", "--registry", url, "--member", "m-none")
+    assert nobody.exit_code == 0
+    assert "so no training run used your data" in " ".join(nobody.stdout.split())
+    shutil.rmtree(s2)
+    text = invoke("usage", "--registry", url, "--member", built.opted, "--consent",
+                  str(built.consent))
+    assert text.exit_code == 1, text.output
+    flat = " ".join(text.stdout.split())
+    assert f"The first snapshot built after that, {built.s2_id}" in flat
+    assert "could not be searched" in flat
+    nobody = invoke("usage", "--registry", url, "--member", "m-none")
+    assert nobody.exit_code == 1
+    flat = " ".join(nobody.stdout.split())
+    assert "so no training run used your data" not in flat
+    assert "1 could not be searched: this answer is incomplete" in flat
+    data = invoke("usage", "--registry", url, "--member", "m-none", "--json")
+    assert data.exit_code == 1 and json.loads(data.stdout)["complete"] is False

@@ -367,3 +367,34 @@ def test_the_setting_key_is_the_contract_s() -> None:
     from consentgate.registry import usage
 
     assert usage.SETTING_KEY == SETTING_KEY
+
+
+def test_an_unsearchable_snapshot_after_the_opt_out_is_not_passed_over(
+    registry: Registry, snaps: tuple[Path, Path], built: Built, tmp_path: Path
+) -> None:
+    """S2 (the first snapshot after the opt-out) cannot be read: the answer must not claim
+    that none was built since, nor let a later one stand in for it, and says it is
+    incomplete."""
+    s1, s2 = snaps
+    later = copy_snapshot(built.s2, tmp_path / "later", index=True)
+    rewrite_manifest(later, snapshot_id="snap-later", as_of="2026-04-01T00:00:00Z")
+    for folder in (s1, s2, later):
+        registry.register_snapshot(folder)
+    index = usage_index_of(s2)
+    assert index is not None
+    index.write_bytes(b"not parquet" * 100)
+
+    answer = member_usage(registry, built.opted, consent=built.consent)
+    assert not answer.complete and answer.to_json()["complete"] is False
+    assert [u["snapshot_id"] for u in answer.unreadable] == [built.s2_id]
+    assert answer.first_snapshot_after_opt_out == {
+        "snapshot_id": built.s2_id, "as_of": "2026-03-01T00:00:00Z", "state": "published",
+        "holds_member": None,
+    }
+    # the snapshots that could be read still answer
+    assert [s.snapshot_id for s in answer.snapshots] == [built.s1_id]
+
+    shutil.rmtree(s2)  # moved away: the same
+    answer = member_usage(registry, built.opted, consent=built.consent)
+    assert answer.first_snapshot_after_opt_out["holds_member"] is None
+    assert member_usage(registry, built.both).complete is False

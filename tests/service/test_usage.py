@@ -429,3 +429,38 @@ def test_dates_in_words_write_the_first_of_the_month_as_french_does() -> None:
     assert day(dt.date(2026, 3, 1), "en") == "March 1, 2026"
     # an instant late on the last day in UTC is that day, not the next
     assert day(dt.datetime(2026, 2, 28, 23, 59, tzinfo=dt.UTC), "fr") == "28 février 2026"
+
+
+def test_a_dataset_that_cannot_be_checked_is_not_passed_over(
+    world: World, tmp_path: Path, policy  # type: ignore[no-untyped-def]
+) -> None:
+    """S2, the first dataset after the opt-out, has moved away: the page and the API must
+    not say that none was prepared since, and say the answer is incomplete."""
+    import sqlite3
+
+    db, registry = world.copy_into(tmp_path / "state")
+    con = sqlite3.connect(registry)
+    with con:
+        con.execute("UPDATE registry_snapshots SET location = ? WHERE snapshot_id = ?",
+                    (str(tmp_path / "moved-away"), world.s2_id))
+    con.close()
+    config = ServiceConfig(db=db, policy=policy, token_secret=TOKEN_SECRET, admin_key=ADMIN_KEY,
+                           source=world.network, demo=True, registry=registry)
+    app = create_app(config)
+    try:
+        with TestClient(app) as client:
+            me = bearer(config, world.opted)
+            body = client.get(USAGE, headers=me).json()
+            assert body["complete"] is False
+            assert body["first_snapshot_after_opt_out"] == {
+                "snapshot_id": world.s2_id, "as_of": "2026-03-01T00:00:00Z",
+                "includes_you": None}
+            summary = " ".join(body["summary"] + body.get("warnings", []))
+            assert "none has been prepared since" not in summary
+            assert ("The first dataset prepared after that, dated March 1, 2026, could not be "
+                    "checked just now.") in summary
+            french = client.get(f"{USAGE}?lang=fr", headers=me).json()
+            assert ("Le premier jeu de données préparé ensuite, daté du 1er mars 2026, n'a pas "
+                    "pu être vérifié") in " ".join(french["summary"])
+    finally:
+        app.state.service.close()

@@ -319,21 +319,32 @@ def usage(
     as_json: JsonOption = False,
 ) -> None:
     """Was this member's data used? The snapshots that hold their records, the training runs
-    and models that used those snapshots, and their setting's history."""
+    and models that used those snapshots, and their setting's history.
+
+    Exit code 1 when a registered snapshot could not be searched (its folder moved, its
+    index unreadable): the answer is then incomplete, and says which."""
     with clear_errors():
         from consentgate.registry import member_usage
 
         answer = member_usage(registry, member, consent)
         if as_json:
             _print_json(answer.to_json())
-            return
-        print_usage(_out(), answer)
+        else:
+            print_usage(_out(), answer)
+    if not answer.complete:
+        raise typer.Exit(1)
 
 
 def print_usage(out: Console, u: MemberUsage) -> None:
     out.print(f"[bold]Member {_e(u.member_id)}[/] — checked {_e(_t(u.checked_at))}")
     searched = len(u.searched)
-    if not u.snapshots:
+    if not u.snapshots and not u.complete:
+        out.print(
+            f"None of your records is in the {searched} training snapshot(s) searched, but "
+            f"{len(u.unreadable)} could not be searched: this answer is incomplete (see the "
+            "problems below)."
+        )
+    elif not u.snapshots:
         out.print(
             f"None of your records is in the {searched} training snapshot(s) searched, so no "
             "training run used your data."
@@ -412,6 +423,11 @@ def _print_setting(out: Console, u: MemberUsage) -> None:
         text = f"You turned the setting off on {_e(_t(u.opted_out_at))}. "
         if first is None:
             text += "No snapshot has been built since."
+        elif first["holds_member"] is None:
+            text += (
+                f"The first snapshot built after that, {_e(first['snapshot_id'])} (as of "
+                f"{_e(first['as_of'])}), could not be searched."
+            )
         elif first["holds_member"]:
             text += (
                 f"The first snapshot built after that, {_e(first['snapshot_id'])} (as of "

@@ -365,6 +365,12 @@ class MemberUsage:
     row_groups_total: int = 0
     seconds: float = 0.0
 
+    @property
+    def complete(self) -> bool:
+        """Every snapshot that should have been searched was: only then does "not in any
+        snapshot" mean not in any."""
+        return not self.unreadable
+
     def to_json(self) -> dict[str, Any]:
         return {
             "member_id": self.member_id,
@@ -390,6 +396,7 @@ class MemberUsage:
                 for s in self.deleted_snapshots
             ],
             "unreadable_snapshots": list(self.unreadable),
+            "complete": self.complete,
             "setting": self.setting,
             "consent_source": self.consent_source,
             "setting_now": self.setting_now,
@@ -622,9 +629,14 @@ def _add_history(
 def _first_after_opt_out(result: MemberUsage, entries: list[SnapshotEntry]) -> None:
     assert result.opted_out_at is not None
     held = {h.snapshot_id: h for h in result.snapshots}
+    searched = set(result.searched)
+    unreadable = {u["snapshot_id"] for u in result.unreadable}
+    # the first one built after the opt-out, whether or not it could be searched: one that
+    # could not says nothing about the member (holds_member None), and a later one that
+    # could must not stand in for it
     after = [
         e for e in entries
-        if e.as_of >= result.opted_out_at and e.snapshot_id in set(result.searched)
+        if e.as_of >= result.opted_out_at and e.snapshot_id in searched | unreadable
     ]
     if after:
         first = min(after, key=lambda e: (e.as_of, e.snapshot_id))
@@ -632,7 +644,7 @@ def _first_after_opt_out(result: MemberUsage, entries: list[SnapshotEntry]) -> N
             "snapshot_id": first.snapshot_id,
             "as_of": utc_z(first.as_of),
             "state": first.state,
-            "holds_member": first.snapshot_id in held,
+            "holds_member": first.snapshot_id in held if first.snapshot_id in searched else None,
         }
     for e in sorted(after, key=lambda e: e.as_of):
         if e.snapshot_id in held:

@@ -161,7 +161,8 @@ class DeletedSnapshotOut(BaseModel):
 class FirstAfterOptOutOut(BaseModel):
     snapshot_id: str
     as_of: dt.datetime
-    includes_you: bool = Field(description="false, as it must be")
+    includes_you: bool | None = Field(
+        description="false, as it must be; null when that dataset could not be checked")
 
 
 class UsageEventOut(BaseModel):

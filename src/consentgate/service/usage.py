@@ -308,6 +308,12 @@ def describe(service: SettingsService, view: SettingView, answer: UsageAnswer,
             words.paragraphs.append(_("Since you turned the setting off on %(date)s, no new "
                                       "dataset includes your data; none has been prepared "
                                       "since.") % {"date": off})
+        elif after["holds_member"] is None:
+            as_of = dt.datetime.fromisoformat(after["as_of"].replace("Z", "+00:00"))
+            words.paragraphs.append(_("You turned the setting off on %(date)s. The first "
+                                      "dataset prepared after that, dated %(first)s, could "
+                                      "not be checked just now.")
+                                    % {"date": off, "first": day(as_of, lang)})
         elif not after["holds_member"]:
             as_of = dt.datetime.fromisoformat(after["as_of"].replace("Z", "+00:00"))
             words.paragraphs.append(_("Since you turned the setting off on %(date)s, no new "

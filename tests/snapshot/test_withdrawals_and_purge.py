@@ -277,3 +277,33 @@ def test_bad_input_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "w.parquet").exists() and not (tmp_path / "p").exists()
     assert (tmp_path / "exists.parquet").read_bytes() == b"x"
     assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_a_changed_snapshot_is_neither_listed_nor_purged(tmp_path: Path) -> None:
+    """A lineage file with a record taken out would hide it from the withdrawal list; a data
+    file with a record planted would carry it into the purged snapshot. Both are refused
+    until the published files are restored."""
+    src = write_source(tmp_path / "src", tiny_tables())
+    s1 = _build(src, T1, tmp_path / "s1")
+    lineage = sorted((s1 / "lineage").glob("part-*.parquet"))[0]
+    original = lineage.read_bytes()
+    table = pq.read_table(lineage)
+    pq.write_table(table.slice(1), lineage)
+    withdrawals = ["withdrawals", str(s1), "--source", str(src), "--as-of", "2026-03-01",
+                   "--out", str(tmp_path / "w.parquet")]
+    purge = ["purge", str(s1), "--source", str(src), "--as-of", "2026-03-01",
+             "--out", str(tmp_path / "p")]
+    for args in (withdrawals, purge):
+        r = runner.invoke(app, args)
+        assert r.exit_code == 2, r.output
+        assert "differ from its manifest" in r.output and "lineage/part-" in r.output
+    lineage.write_bytes(original)
+    extra = s1 / "data" / "part-99999.parquet"
+    shutil.copyfile(sorted((s1 / "data").glob("part-*.parquet"))[0], extra)
+    r = runner.invoke(app, purge)
+    assert r.exit_code == 2 and "not in the manifest" in r.output, r.output
+    # the withdrawal list reads the lineage only: still given
+    assert runner.invoke(app, withdrawals).exit_code == 0
+    extra.unlink()
+    assert runner.invoke(app, purge).exit_code == 0
+    assert pq.read_table(tmp_path / "w.parquet").column_names == ["record_uid", "reason"]

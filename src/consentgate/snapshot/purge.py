@@ -27,7 +27,7 @@ from consentgate.policy import load_policy
 from consentgate.policy.model import Policy
 from consentgate.snapshot.build import DEFAULT_MEMORY_LIMIT, manifest_of, snapshot_manifest
 from consentgate.snapshot.context import BuildContext, BuildOptions, Progress
-from consentgate.snapshot.manifest import file_entry, snapshot_id, utc_z
+from consentgate.snapshot.manifest import file_entry, sha256_file, snapshot_id, utc_z
 from consentgate.snapshot.steps.publish import content_files, publish, staging, write_manifest
 from consentgate.snapshot.steps.read import read_consent, read_source
 from consentgate.snapshot.steps.report import build_report, write_report
@@ -81,6 +81,26 @@ def _snapshot(folder: Path) -> dict:
         return manifest_of(folder)
     except ValueError as exc:
         raise ContractError(f"{folder}/manifest.json is not readable JSON: {exc}") from exc
+
+
+def check_intact(folder: Path, manifest: dict, parts: tuple[str, ...]) -> None:
+    """The snapshot's files in ``parts`` (folders) are those its manifest lists, unchanged:
+    a withdrawal list or a purge computed from a changed lineage or data would be wrong in
+    ways nobody could see afterwards."""
+    listed = {f["path"]: f["sha256"] for f in manifest.get("files", [])
+              if f["path"].split("/", 1)[0] in parts}
+    present = {p.relative_to(folder).as_posix() for part in parts
+               for p in (folder / part).rglob("*") if p.is_file()}
+    changed = sorted(path for path, sha in listed.items()
+                     if path not in present or sha256_file(folder / path) != sha)
+    unlisted = sorted(present - listed.keys())
+    if changed or unlisted:
+        names = ", ".join([*(f"{p} (changed or missing)" for p in changed[:3]),
+                           *(f"{p} (not in the manifest)" for p in unlisted[:3])])
+        raise ContractError(
+            f"{folder}: its files differ from its manifest ({names}): run `consentgate "
+            "verify` on it and restore the published files first"
+        )
 
 
 def snapshot_policy(manifest: dict, policy: Policy | None) -> Policy:
@@ -148,6 +168,7 @@ def list_withdrawals(
     manifest = _snapshot(snapshot)
     pol = snapshot_policy(manifest, policy)
     _instants(manifest, as_of)
+    check_intact(Path(snapshot), manifest, ("lineage",))
     if Path(out).exists():
         raise FileExistsError(f"{out} already exists: a withdrawal list is never overwritten")
     work = Path(tempfile.mkdtemp(prefix="cg-withdrawals-"))
@@ -179,6 +200,8 @@ def purge_snapshot(opts: PurgeOptions, progress: Progress | None = None) -> Purg
             "--delete-unused needs --registry: only the registry knows which training runs "
             "used the snapshot"
         )
+    if not (old / DELETION_FILE).exists():
+        check_intact(old, manifest, ("data", "lineage"))
     memory = opts.memory_limit or DEFAULT_MEMORY_LIMIT
     as_of = parse_time(manifest["as_of"])
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
+from consentgate.cli.ledger_cmd import app
 from consentgate.ledger import META_HEAD_HASH, Ledger
-from consentgate.ledger.cli import app
 from tests.ledger.conftest import change
 
 runner = CliRunner()

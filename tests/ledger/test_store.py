@@ -160,3 +160,34 @@ def test_urls() -> None:
     assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
     assert normalise_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+
+
+def _erase_at_once(db_url: str, start, receipts) -> None:  # type: ignore[no-untyped-def]
+    from consentgate.policy import load_policy
+
+    with Ledger(db_url) as own:  # a process of its own: no lock shared with the others
+        start.wait()
+        event, already = own.request_erasure("m-erased", load_policy(), source="web")
+        receipts.put((event.receipt_id, already))
+
+
+def test_an_erasure_is_recorded_once_even_by_processes_asking_at_once(
+    ledger: Ledger, db_url: str
+) -> None:
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    start, receipts = ctx.Barrier(6), ctx.Queue()
+    workers = [ctx.Process(target=_erase_at_once, args=(db_url, start, receipts))
+               for _ in range(6)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert all(w.exitcode == 0 for w in workers)
+    answers = [receipts.get(timeout=5) for _ in workers]
+    events = [e for e in ledger.history("m-erased") if e.setting == "erasure"]
+    assert len(events) == 1
+    assert {r for r, _ in answers} == {events[0].receipt_id}
+    assert sorted(already for _, already in answers) == [False] + [True] * 5
+    assert verify_ledger(ledger).ok

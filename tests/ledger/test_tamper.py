@@ -10,9 +10,9 @@ import datetime as dt
 from sqlalchemy import Connection, text
 from typer.testing import CliRunner
 
+from consentgate.cli.ledger_cmd import app
 from consentgate.ledger import Ledger, verify_ledger
 from consentgate.ledger.chain import StoredEvent, event_hash
-from consentgate.ledger.cli import app
 from consentgate.ledger.models import events_table
 from tests.ledger.conftest import fill
 

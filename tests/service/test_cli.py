@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from consentgate.cli.service_cmd import app
 from consentgate.policy import load_policy
 from consentgate.service.auth import verify_member_token
-from consentgate.service.cli import app
 from consentgate.service.config import ServiceConfig
 from tests.service.live import TOKEN_SECRET
 

@@ -8,12 +8,12 @@ from consentgate import __version__
 from consentgate.cli import policy_cmd
 from consentgate.cli.demo_cmd import app as demo_app
 from consentgate.cli.explain_cmd import explain
+from consentgate.cli.ledger_cmd import app as ledger_app
 from consentgate.cli.purge_cmd import purge, withdrawals
 from consentgate.cli.registry_cmd import registry_app, runs_app, usage
+from consentgate.cli.service_cmd import app as service_app
+from consentgate.cli.service_cmd import serve
 from consentgate.cli.snapshot_cmd import build, verify
-from consentgate.ledger.cli import app as ledger_app
-from consentgate.service.cli import app as service_app
-from consentgate.service.cli import serve
 
 app = typer.Typer(
     name="consentgate",

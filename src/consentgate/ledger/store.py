@@ -205,15 +205,34 @@ class Ledger:
     def request_erasure(
         self, member_id: str, policy: Policy, source: str = "admin",
         language: str | None = None, jurisdiction: str | None = None,
-    ) -> StoredEvent:
+    ) -> tuple[StoredEvent, bool]:
         """Record a member's erasure request (GDPR Art. 17), effective now, with a receipt.
-        From then on the member is out of every snapshot built, as if deleted."""
-        return self.record_change(NewEvent(
+        From then on the member is out of every snapshot built, as if deleted.
+
+        Once only: a member who already asked gets their first request back and nothing is
+        recorded. The check runs inside the write transaction, after the head is locked, so
+        two processes asking at the same instant still make one event. Returns (the request
+        in force, whether it was already there)."""
+        event = NewEvent(
             member_id=member_id, setting=ERASURE_SETTING, value=True, source=source,
             policy_id=policy.policy.id, policy_version=policy.policy.version,
             notice_version=policy.policy.notice_version, language=language,
             jurisdiction=jurisdiction,
-        ))
+        )
+        check_event(event)
+        cols = events_table.c
+        with self._write() as conn:
+            _lock_head(conn)
+            first = conn.execute(
+                select(events_table)
+                .where(cols.member_id == member_id, cols.setting == ERASURE_SETTING,
+                       cols.value.is_(True))
+                .order_by(cols.effective_at, cols.seq)
+                .limit(1)
+            ).first()
+            if first is not None:
+                return _row_to_event(first), True
+            return self._append_locked(conn, [event])[0], False
 
     def import_events(self, events: Iterable[NewEvent]) -> ImportResult:
         """Record events that happened elsewhere (their own ``effective_at``), skipping any

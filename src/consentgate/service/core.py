@@ -4,7 +4,6 @@ receipt. Every function takes the member id from the caller's verified identity.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -48,7 +47,6 @@ class SettingsService:
         self.ledger = ledger if ledger is not None else Ledger(config.db, clock=config.clock)
         self.directory = MemberDirectory(config.policy, config.source)
         self._usage: UsageSource | None = None
-        self._erasure_lock = threading.Lock()
 
     def close(self) -> None:
         self.ledger.close()
@@ -92,16 +90,12 @@ class SettingsService:
     ) -> tuple[StoredEvent, bool]:
         """Record the member's erasure request; a second request records nothing and
         returns the first. Returns (the request in force, whether it was already there)."""
-        with self._erasure_lock:  # one process: two clicks at once make one event
-            held = [e for e in self.ledger.history(member_id, ERASURE_SETTING) if e.value]
-            if held:
-                return min(held, key=lambda e: (e.effective_at, e.seq)), True
-            profile = self.directory.profile(member_id, [], self.config.clock())
-            event = self.ledger.request_erasure(
-                member_id, self.policy, source=source, language=language,
-                jurisdiction=profile.country,
-            )
-            return event, False
+        # once only, even across processes: the ledger checks inside its write transaction
+        profile = self.directory.profile(member_id, [], self.config.clock())
+        return self.ledger.request_erasure(
+            member_id, self.policy, source=source, language=language,
+            jurisdiction=profile.country,
+        )
 
     def change(
         self, member_id: str, value: bool, source: str, language: str | None

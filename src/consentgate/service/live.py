@@ -45,7 +45,7 @@ def live_server(
     """Start the service with ``env`` added to the environment (its CONSENTGATE_* secrets),
     wait until /healthz answers, yield, then stop it."""
     port = free_port()
-    command = [sys.executable, "-c", "from consentgate.service.cli import app; app()", "serve",
+    command = [sys.executable, "-c", "from consentgate.cli.service_cmd import app; app()", "serve",
                "--db", db, "--host", "127.0.0.1", "--port", str(port)]
     if source is not None:
         command += ["--source", str(source)]

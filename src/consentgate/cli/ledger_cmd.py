@@ -201,7 +201,11 @@ def erase(
 
         rules = load_policy(policy)
         with Ledger(db) as ledger:
-            event = ledger.request_erasure(member, rules, source=source)
-    typer.echo(f"erasure of {member} recorded: event #{event.seq} at "
-               f"{format_time(event.effective_at)}")
+            event, already = ledger.request_erasure(member, rules, source=source)
+    if already:
+        typer.echo(f"erasure of {member} was already requested: event #{event.seq} at "
+                   f"{format_time(event.effective_at)}; nothing new recorded")
+    else:
+        typer.echo(f"erasure of {member} recorded: event #{event.seq} at "
+                   f"{format_time(event.effective_at)}")
     typer.echo(event.receipt_id)

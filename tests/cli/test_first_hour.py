@@ -155,6 +155,21 @@ def test_serve_without_the_service_extra_says_which_extra(tmp_path: Path) -> Non
     assert not (tmp_path / "l.db").exists()
 
 
+def test_a_postgresql_url_without_the_driver_says_which_extra() -> None:
+    for args in (["registry", "show", "--registry"], ["ledger", "verify", "--db"],
+                 ["usage", "--member", "m1", "--registry"]):
+        code = (
+            "import sys; sys.modules['psycopg'] = None\n"
+            "from consentgate.cli import main; sys.argv = ['consentgate', "
+            f"*{args!r}, 'postgresql://nobody@127.0.0.1:1/x']; main()"
+        )
+        p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=60)
+        assert p.returncode == 2, (args, p.stderr)
+        assert "pip install 'consentgate[postgres]'" in p.stderr, p.stderr
+        assert "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1
+
+
 def test_unknown_policy_name_lists_the_shipped_ones(src: Path, tmp_path: Path) -> None:
     for args in (["policy", "show", "linkdin-2025"],
                  ["build", "--source", str(src), "--as-of", "2026-01-15", "--out",

@@ -69,7 +69,8 @@ def make_engine(
             return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True)
         except ModuleNotFoundError as exc:
             raise LedgerError(
-                f"PostgreSQL driver missing ({exc.name}): pip install 'psycopg[binary]'"
+                f"PostgreSQL driver missing ({exc.name}): pip install 'consentgate[postgres]' "
+                "(psycopg 3, which postgresql:// URLs use)"
             ) from exc
     raise LedgerError(
         f"unsupported database {backend!r}: use a SQLite file or a postgresql:// URL"

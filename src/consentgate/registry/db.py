@@ -126,8 +126,8 @@ def _pg_engine(url: str, read_only: bool) -> Engine:
         return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     except ModuleNotFoundError as exc:
         raise RegistryError(
-            f"PostgreSQL driver missing ({exc.name}): use a postgresql:// URL, which takes "
-            "psycopg 3 (pip install 'psycopg[binary]')"
+            f"PostgreSQL driver missing ({exc.name}): pip install 'consentgate[postgres]' "
+            "(psycopg 3, which postgresql:// URLs use)"
         ) from exc
 
 

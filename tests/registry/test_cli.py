@@ -297,3 +297,21 @@ def test_usage_exits_1_and_says_so_when_a_snapshot_cannot_be_searched(
     assert "1 could not be searched: this answer is incomplete" in flat
     data = invoke("usage", "--registry", url, "--member", "m-none", "--json")
     assert data.exit_code == 1 and json.loads(data.stdout)["complete"] is False
+
+
+def test_runs_start_refuses_a_superseded_snapshot_unless_asked(
+    tmp_path: Path, snaps: tuple[Path, Path], built: Built
+) -> None:
+    s1, s2 = snaps
+    url = str(tmp_path / "registry.db")
+    ok("registry", "register", "--registry", url, str(s1), str(s2))
+    ok("registry", "set-state", "--registry", url, built.s1_id, "superseded")
+    refused = invoke("runs", "start", "--registry", url, "--snapshot", built.s1_id,
+                     "--model", "m")
+    assert refused.exit_code == 2 and "--allow-superseded" in refused.stderr
+    assert json.loads(ok("runs", "list", "--registry", url, "--json"))["runs"] == []
+    allowed = invoke("runs", "start", "--registry", url, "--snapshot", built.s1_id,
+                     "--model", "m", "--allow-superseded")
+    assert allowed.exit_code == 0, allowed.output
+    assert "holds records that its members withdrew" in " ".join(allowed.stderr.split())
+    assert allowed.stdout.strip().splitlines()[-1].startswith("run-")

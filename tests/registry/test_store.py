@@ -176,10 +176,17 @@ def test_a_run_on_a_snapshot_without_data_is_refused(
     assert registry.runs() == []
 
 
-def test_a_run_on_a_superseded_snapshot_is_allowed(registry: Registry, built: Built) -> None:
+def test_a_run_on_a_superseded_snapshot_is_refused_unless_it_reproduces_one(
+    registry: Registry, built: Built
+) -> None:
     registry.register_snapshot(built.s1)
-    registry.set_state(built.s1_id, "superseded")
-    assert registry.start_run([built.s1_id], "assistant").state == "running"
+    registry.register_snapshot(built.s2)
+    registry.set_state(built.s1_id, "superseded", superseded_by=built.s2_id)
+    with pytest.raises(RegistryError, match=f"superseded by {built.s2_id}: a purge took out"):
+        registry.start_run([built.s2_id, built.s1_id], "assistant")
+    assert registry.runs() == []  # nothing recorded, not even for the published one
+    run = registry.start_run([built.s1_id], "assistant", allow_superseded=True)
+    assert run.state == "running"
 
 
 def test_run_arguments_are_checked(registry: Registry, built: Built) -> None:

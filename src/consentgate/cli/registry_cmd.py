@@ -246,20 +246,30 @@ def runs_start(
     param: Annotated[
         list[str] | None, typer.Option("--param", help="KEY=VALUE recorded with the run.")
     ] = None,
+    allow_superseded: Annotated[
+        bool,
+        typer.Option(
+            "--allow-superseded",
+            help="Allow a superseded snapshot, to reproduce an earlier run: it holds records "
+            "that a purge withdrew.",
+        ),
+    ] = False,
 ) -> None:
-    """Start a training run; prints the run id on the last line."""
+    """Start a training run; prints the run id on the last line. A superseded snapshot (a
+    purge replaced it) is refused unless --allow-superseded."""
     with clear_errors():
         from consentgate.registry import Registry
 
         params = _params(param)
         with Registry(registry) as opened:
-            run = opened.start_run(snapshot, model, model_version, params)
+            run = opened.start_run(snapshot, model, model_version, params,
+                                   allow_superseded=allow_superseded)
         err = _err()
         for s in run.snapshots:
             if s.state == "superseded":
                 err.print(
                     f"warning: snapshot {_e(s.snapshot_id)} is superseded by "
-                    f"{_e(s.superseded_by)}: train on the newer one"
+                    f"{_e(s.superseded_by)}; it holds records that its members withdrew"
                 )
         version = f" {run.model_version}" if run.model_version else ""
         _out().print(

@@ -52,7 +52,9 @@ from consentgate.registry.times import utc_z
 
 UTC = dt.UTC
 # States whose data files exist: a run may use them.
-TRAINABLE_STATES = ("published", "superseded")
+# a superseded snapshot still holds the records a purge withdrew: a new run on it is refused
+# unless the caller says it reproduces an earlier one (allow_superseded)
+TRAINABLE_STATES = ("published",)
 # States whose lineage (and so the usage index) exists: a member's usage is searched there.
 SEARCHABLE_STATES = ("published", "superseded", "data_deleted")
 _ORDER = {state: i for i, state in enumerate(SNAPSHOT_STATES)}
@@ -432,10 +434,14 @@ class Registry:
         model: str,
         model_version: str | None = None,
         params: dict[str, Any] | None = None,
+        *,
+        allow_superseded: bool = False,
     ) -> RunEntry:
         """Start a training run of ``model`` on ``snapshots`` (ids, folders, or entries; a
-        folder not yet registered is registered). Every snapshot must be published or
-        superseded: a deleted one, or one whose data was deleted, is refused."""
+        folder not yet registered is registered). Every snapshot must be published: a
+        deleted one, or one whose data was deleted, is refused, and so is a superseded one
+        (it holds records a purge withdrew) unless ``allow_superseded``, for reproducing an
+        earlier run."""
         _check_name("model", model, 256)
         if model_version is not None:
             _check_name("model version", model_version, 128)
@@ -463,7 +469,14 @@ class Registry:
                 row = _snapshot_row(conn, snap_id)
                 if row is None:
                     raise RegistryError(f"no snapshot {snap_id!r} in the registry {self.shown}")
-                if row.state not in TRAINABLE_STATES:
+                if row.state == "superseded" and not allow_superseded:
+                    raise RegistryError(
+                        f"snapshot {snap_id} is superseded by {row.superseded_by}: a purge "
+                        "took out records that its members withdrew, so train on the newer "
+                        "one (to reproduce an earlier run on this one, allow superseded "
+                        "snapshots: --allow-superseded)"
+                    )
+                if row.state not in (*TRAINABLE_STATES, "superseded"):
                     raise RegistryError(
                         f"snapshot {snap_id} is {row.state}: a run may only use a snapshot "
                         "whose data exists (published or superseded)"

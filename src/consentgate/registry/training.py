@@ -77,16 +77,20 @@ def training_run(
     mlflow: bool = False,
     openlineage: Any = None,
     params: dict[str, Any] | None = None,
+    allow_superseded: bool = False,
 ) -> Iterator[RunEntry]:
     """Start a run of ``model`` on ``snapshots`` on entry, finish it on a normal exit, mark
-    it failed on an exception (which is re-raised). Yields the :class:`RunEntry`."""
+    it failed on an exception (which is re-raised). Yields the :class:`RunEntry`.
+    A superseded snapshot is refused unless ``allow_superseded`` (see
+    :meth:`Registry.start_run`)."""
     # Missing extras are reported before anything is recorded.
     mlflow_mod = _import_mlflow() if mlflow else None
     lineage = _Lineage(openlineage) if openlineage not in (None, False) else None
     owned = not isinstance(registry_url, Registry)
     registry = Registry(registry_url) if owned else registry_url  # type: ignore[arg-type]
     try:
-        run = registry.start_run(snapshots, model, model_version, params)
+        run = registry.start_run(snapshots, model, model_version, params,
+                                 allow_superseded=allow_superseded)
         mlflow_run = None
         try:
             if mlflow_mod is not None:

@@ -307,3 +307,42 @@ def test_a_changed_snapshot_is_neither_listed_nor_purged(tmp_path: Path) -> None
     extra.unlink()
     assert runner.invoke(app, purge).exit_code == 0
     assert pq.read_table(tmp_path / "w.parquet").column_names == ["record_uid", "reason"]
+
+
+def test_a_snapshot_built_from_a_ledger_is_decided_again_from_that_ledger(tmp_path: Path) -> None:
+    """Without the ledger, an opt-out recorded only there would be missed, and the withdrawal
+    list would silently leave the member's records in; another ledger is refused too."""
+    from consentgate.ledger import Ledger, NewEvent, init_ledger
+
+    def event(member: str, value: bool, at: dt.datetime | None = None) -> NewEvent:
+        return NewEvent(member_id=member, setting="data_for_genai_improvement", value=value,
+                        source="web", policy_id="linkedin-2025", policy_version="1",
+                        effective_at=at)
+
+    src = write_source(tmp_path / "src", tiny_tables())
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    init_ledger(url)
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    init_ledger(other)
+    with Ledger(other) as o:
+        o.record_change(event("x", True))
+    with Ledger(url) as ledger:
+        ledger.import_events([event("fr_adult", True, ts(2025, 12, 1))])
+    s1 = _build(src, T1, tmp_path / "s1", consent=url)
+    with Ledger(url) as ledger:  # the opt-out is only in the ledger
+        ledger.import_events([event("fr_adult", False, ts(2026, 2, 1))])
+    base = ["withdrawals", str(s1), "--source", str(src), "--as-of", "2026-03-01"]
+    r = runner.invoke(app, [*base, "--out", str(tmp_path / "a.parquet")])
+    assert r.exit_code == 2 and "built with consent from a ledger" in r.output, r.output
+    r = runner.invoke(app, [*base, "--out", str(tmp_path / "b.parquet"), "--consent", other])
+    assert r.exit_code == 2 and "is not the ledger" in r.output, r.output
+    r = runner.invoke(app, ["purge", str(s1), "--source", str(src), "--as-of", "2026-03-01",
+                            "--out", str(tmp_path / "p")])
+    assert r.exit_code == 2 and "built with consent from a ledger" in r.output, r.output
+    assert not any((tmp_path / n).exists() for n in ("a.parquet", "b.parquet", "p"))
+    r = runner.invoke(app, [*base, "--out", str(tmp_path / "c.parquet"), "--consent", url])
+    assert r.exit_code == 0, r.output
+    listed = pq.read_table(tmp_path / "c.parquet").to_pylist()
+    assert {row["reason"] for row in listed} == {"opted_out"}
+    theirs = {record_uid_py(r) for r in _record_ids(s1) if r.startswith("fr_adult-")}
+    assert theirs and {row["record_uid"] for row in listed} == theirs

@@ -338,6 +338,12 @@ class Ledger:
         with self.engine.connect() as conn:
             return [_row_to_event(r) for r in conn.execute(query.order_by(cols.seq.desc()))]
 
+    def event(self, seq: int) -> StoredEvent | None:
+        """The event numbered ``seq`` in the chain, if there is one."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(events_table).where(events_table.c.seq == seq)).first()
+        return _row_to_event(row) if row is not None else None
+
     def find(self, receipt_id: str) -> StoredEvent | None:
         with self.engine.connect() as conn:
             row = conn.execute(

@@ -43,3 +43,31 @@ def open_consent(
         }
     src = open_source(consent, tables=["preference_events"])
     return src, {"kind": "source", "path": str(src.path), "fingerprints": src.fingerprints()}
+
+
+def check_same_consent(consent: str | Path | None, built: dict | None, what: str) -> None:
+    """Deciding a snapshot's records again needs the consent it was built with: a snapshot
+    built from a ledger is decided again from that ledger (the source's own
+    preference_events may lack every change the ledger recorded), and the ledger given must
+    be that one, grown since: its event ``head_seq`` still has the hash the manifest pinned."""
+    if not built or built.get("kind") != "ledger":
+        return
+    if consent is None or not is_url(str(consent)):
+        raise ContractError(
+            f"{what} was built with consent from a ledger: give that ledger (--consent "
+            "URL), since the source's own preference events may not hold what the ledger "
+            "recorded"
+        )
+    seq, pinned = int(built.get("head_seq") or 0), built.get("head_hash")
+    if seq == 0 or not pinned:
+        return
+    from consentgate.ledger import Ledger
+
+    with Ledger(str(consent), read_only=True) as ledger:
+        event = ledger.event(seq)
+    if event is None or event.hash != pinned:
+        found = "has no such event" if event is None else f"has hash {event.hash[:12]}… there"
+        raise ContractError(
+            f"{consent} is not the ledger {what} was built with: the manifest pins event "
+            f"#{seq} with hash {pinned[:12]}…, and this ledger {found}"
+        )

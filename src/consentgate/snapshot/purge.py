@@ -26,6 +26,7 @@ from consentgate.engine.backends import ENGINES, bind_inputs, connect
 from consentgate.policy import load_policy
 from consentgate.policy.model import Policy
 from consentgate.snapshot.build import DEFAULT_MEMORY_LIMIT, manifest_of, snapshot_manifest
+from consentgate.snapshot.consent import check_same_consent
 from consentgate.snapshot.context import BuildContext, BuildOptions, Progress
 from consentgate.snapshot.manifest import file_entry, sha256_file, snapshot_id, utc_z
 from consentgate.snapshot.steps.publish import content_files, publish, staging, write_manifest
@@ -144,6 +145,8 @@ def _decide(
         raise ContractError(f"unknown engine {engine_name!r}; choose one of {', '.join(ENGINES)}")
     if (Path(snapshot) / DELETION_FILE).exists():
         raise ContractError(f"{snapshot}: its data was deleted; there is nothing to withdraw")
+    check_same_consent(consent, manifest.get("inputs", {}).get("consent"),
+                       f"snapshot {manifest['snapshot_id']}")
     read = read_source(source_path, policy, workdir, memory_limit)
     consent_read = read_consent(consent, t2, workdir / "_consent")
     engine = connect(engine_name, workdir, threads, memory_limit, verbose=verbose)

@@ -221,6 +221,12 @@ def test_delete_unused_deletes_an_unused_snapshot_and_only_the_data_of_a_used_on
     unused = _build(src, T1, tmp_path / "unused")
     used = _build(src, ts(2026, 1, 16), tmp_path / "used")
     _registry_run(registry, used)
+    # a snapshot the registry does not know: it cannot say no run used it, so nothing happens
+    r = runner.invoke(app, ["purge", str(unused), "--source", str(src), "--as-of", "2026-03-01",
+                            "--out", str(tmp_path / "unused2"), "--registry", registry,
+                            "--delete-unused"])
+    assert r.exit_code == 2 and "is not in the registry" in r.output, r.output
+    assert (unused / "manifest.json").is_file() and not (tmp_path / "unused2").exists()
     with Registry(registry) as reg:
         reg.register_snapshot(unused)
 

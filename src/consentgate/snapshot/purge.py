@@ -205,6 +205,8 @@ def purge_snapshot(opts: PurgeOptions, progress: Progress | None = None) -> Purg
         )
     if not (old / DELETION_FILE).exists():
         check_intact(old, manifest, ("data", "lineage"))
+    if opts.delete_unused:
+        _check_registered(opts.registry, manifest["snapshot_id"])  # type: ignore[arg-type]
     memory = opts.memory_limit or DEFAULT_MEMORY_LIMIT
     as_of = parse_time(manifest["as_of"])
 
@@ -293,6 +295,22 @@ def _report_and_manifest(
     )
     write_manifest(tmp, new_manifest)
     return report, new_manifest
+
+
+def _check_registered(registry_url: str, snapshot_id: str) -> None:
+    """--delete-unused trusts the registry's runs: a snapshot it does not know may have been
+    used by runs it never heard of, so nothing is purged or deleted."""
+    from consentgate.registry import Registry
+
+    with Registry(registry_url, read_only=True) as reg:
+        known = reg.find_snapshot(snapshot_id) is not None
+        shown = reg.shown
+    if not known:
+        raise ContractError(
+            f"--delete-unused: snapshot {snapshot_id} is not in the registry {shown}, so "
+            "nobody can tell whether a training run used it: register it first "
+            "(consentgate registry register), or purge without --delete-unused"
+        )
 
 
 def retire(registry_url: str, folder: Path, old_id: str, new_id: str) -> str:

@@ -100,42 +100,37 @@ def _first_column(output: str, header: str) -> str:
     return "".join(cells)
 
 
-def test_tables_wrap_at_80_columns_and_print_values_literally(
+def test_registry_show_fits_80_columns_and_prints_values_literally(
     tmp_path: Path, built: Built
 ) -> None:
+    """At 80 columns a table would fold every id and path: each item is a short paragraph
+    instead, wrapped between words; values print as they are (no markup); a terminal wide
+    enough gets the tables."""
     url = str(tmp_path / "registry.db")
     s1 = copy_snapshot(built.s1, tmp_path / "folder [public] with a long name", index=True)
-    ok("runs", "start", "--registry", url, "--snapshot", str(s1), "--model",
-       "consentgate[spark]", "--model-version", "[bold]v1[/bold]")
+    run_id = ok("runs", "start", "--registry", url, "--snapshot", str(s1), "--model",
+                "consentgate[spark]", "--model-version", "[bold]v1[/bold]").split()[-1]
     out = ok("registry", "show", "--registry", url)
-    assert all(len(line) <= 80 for line in out.splitlines())
-    assert "…" not in out
-    assert _first_column(out, "snapshot") == built.s1_id
-    columns = _columns(out)
-    assert any("consentgate[spark]" in c for c in columns)
-    assert any("[bold]v1[/bold]" in c for c in columns)
-    assert any("folder[public]withalongname" in "".join(c.split()) for c in columns)
+    lines = out.splitlines()
+    assert all(len(line) <= 80 and line == line.rstrip() for line in lines), out
+    assert "…" not in out and "┏" not in out
+    assert f"  • {built.s1_id}" in lines  # ids are never folded
+    flat = " ".join(out.split())
+    assert f"{run_id}: consentgate[spark] [bold]v1[/bold], running" in " ".join(
+        line.strip() for line in lines)
+    assert "consentgate[spark] [bold]v1[/bold]: training" in flat
+    assert "folder[public]withalongname" in "".join(out.split())
+    assert "policy linkedin-2025" in flat and "published" in flat
+
+    wide = runner.invoke(app, ["registry", "show", "--registry", url],
+                         env={"COLUMNS": "300", "NO_COLOR": "1"})
+    assert wide.exit_code == 0 and "┏" in wide.stdout
+    assert _first_column(wide.stdout, "snapshot") == built.s1_id
+    assert "consentgate[spark]" in wide.stdout and "[bold]v1[/bold]" in wide.stdout
+
     text = ok("usage", "--registry", url, "--member", built.opted)
     assert "model consentgate[spark] [bold]v1[/bold]" in " ".join(text.split())
     assert all(len(line) <= 80 for line in text.splitlines())
-
-
-def _columns(output: str) -> list[str]:
-    """Each table column's text, top to bottom, folded lines joined up (a space between
-    lines, as the folding may have broken at one)."""
-    columns: dict[tuple[int, int], list[str]] = {}
-    table = 0
-    for line in output.splitlines():
-        if line.startswith(("┏", "┌")):
-            table += 1
-        if line.startswith("│"):
-            for j, cell in enumerate(line.split("│")[1:-1]):
-                columns.setdefault((table, j), []).append(cell.strip())
-    joined = []
-    for cells in columns.values():
-        joined.append("".join(cells))
-        joined.append(" ".join(cells))
-    return joined
 
 
 READ_COMMANDS = [

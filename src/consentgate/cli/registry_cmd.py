@@ -10,11 +10,13 @@ them.
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.table import Table
 
 from consentgate.cli.common import clear_errors, fail
@@ -152,20 +154,46 @@ def show(registry: RegistryOption, as_json: JsonOption = False) -> None:
             )
             return
         out = _out()
-        out.print(f"registry {_e(shown)}")
+        _wrapped(out, f"registry {shown}")
         _snapshots_table(out, snapshots)
         _runs_table(out, runs)
         _models_table(out, models)
+
+
+def _fits(out: Console, table: Table) -> bool:
+    """Whether the table fits the terminal without folding a value; when it does not (ids,
+    instants and paths need about 200 columns), one short paragraph per item is printed
+    instead, which wraps between words."""
+    unbounded = out.options.update_width(10_000)
+    return Measurement.get(out, unbounded, table).maximum <= out.width
+
+
+def _items(out: Console, title: str, items: list[tuple[str, list[str]]]) -> None:
+    """``title``, then each item as its head line and indented detail lines, wrapped here
+    between words (a word longer than a line is split, never cut) and printed as they are,
+    without markup."""
+    _wrapped(out, title)
+    for head, lines in items:
+        # the bullet is glued to the head (a no-break space) so it never stands alone
+        _wrapped(out, f"•\u00a0{head}", "  ", "    ")
+        for line in lines:
+            _wrapped(out, line, "    ", "    ")
+
+
+def _wrapped(out: Console, text: str, first: str = "", rest: str = "  ") -> None:
+    """Plain text (no markup), wrapped between words to the terminal, no trailing spaces."""
+    for piece in textwrap.wrap(text, width=max(out.width, 24), initial_indent=first,
+                               subsequent_indent=rest, break_on_hyphens=False):
+        out.print(piece.replace("\u00a0", " "), markup=False, highlight=False, soft_wrap=True)
 
 
 def _snapshots_table(out: Console, snapshots: list[SnapshotEntry]) -> None:
     if not snapshots:
         out.print("no snapshots registered")
         return
-    table = _table(
-        f"{len(snapshots)} snapshot(s)",
-        "snapshot", "as of", "state", "policy", "records", "location", "superseded by",
-    )
+    title = f"{len(snapshots)} snapshot(s)"
+    table = _table(title, "snapshot", "as of", "state", "policy", "records", "location",
+                   "superseded by")
     for s in snapshots:
         table.add_row(
             _e(s.snapshot_id),
@@ -176,17 +204,27 @@ def _snapshots_table(out: Console, snapshots: list[SnapshotEntry]) -> None:
             _e(s.location),
             _e(s.superseded_by),
         )
-    out.print(table)
+    if _fits(out, table):
+        out.print(table)
+        return
+    _items(out, title, [
+        (s.snapshot_id, [
+            f"as of {_t(s.as_of)}, {s.state}"
+            + (f" by {s.superseded_by}" if s.superseded_by else ""),
+            f"policy {s.policy_id} {s.policy_version}, {s.records_used:,} records",
+            f"at {s.location}",
+        ])
+        for s in snapshots
+    ])
 
 
 def _runs_table(out: Console, runs: list[RunEntry]) -> None:
     if not runs:
         out.print("no training runs")
         return
-    table = _table(
-        f"{len(runs)} training run(s)",
-        "run", "model", "version", "state", "started", "finished", "snapshots",
-    )
+    title = f"{len(runs)} training run(s)"
+    table = _table(title, "run", "model", "version", "state", "started", "finished",
+                   "snapshots")
     for r in runs:
         table.add_row(
             _e(r.run_id),
@@ -197,22 +235,43 @@ def _runs_table(out: Console, runs: list[RunEntry]) -> None:
             _e(_t(r.finished_at)),
             _e("\n".join(r.snapshot_ids)),
         )
-    out.print(table)
+    if _fits(out, table):
+        out.print(table)
+        return
+    _items(out, title, [
+        (f"{r.run_id}: {r.model}"
+         + (f" {r.model_version}" if r.model_version else "") + f", {r.state}", [
+            f"started {_t(r.started_at)}"
+            + (f", finished {_t(r.finished_at)}" if r.finished_at else ""),
+            f"on {', '.join(r.snapshot_ids)}",
+        ])
+        for r in runs
+    ])
 
 
 def _models_table(out: Console, models: list[ModelEntry]) -> None:
     if not models:
         out.print("no models")
         return
-    table = _table(f"{len(models)} model(s)", "model", "version", "state", "runs", "trained on")
+    title = f"{len(models)} model(s)"
+    rows = []
     for m in models:
         runs = f"{len(m.runs)} ({m.finished_runs} finished, {m.failed_runs} failed"
         runs += f", {m.running_runs} running)" if m.running_runs else ")"
-        trained_on = "\n".join(f"{sid} ({state})" for sid, state in m.snapshot_states.items())
-        table.add_row(
-            _e(m.name), _e(m.version), _e(m.state), _e(runs), _e(trained_on or None)
-        )
-    out.print(table)
+        rows.append((m, runs, [f"{sid} ({state})" for sid, state in m.snapshot_states.items()]))
+    table = _table(title, "model", "version", "state", "runs", "trained on")
+    for m, runs, on in rows:
+        table.add_row(_e(m.name), _e(m.version), _e(m.state), _e(runs), _e("\n".join(on) or None))
+    if _fits(out, table):
+        out.print(table)
+        return
+    _items(out, title, [
+        (m.name + (f" {m.version}" if m.version else "") + f": {m.state}", [
+            f"runs: {runs}",
+            *([f"trained on {', '.join(on)}"] if on else []),
+        ])
+        for m, runs, on in rows
+    ])
 
 
 # -- runs ---------------------------------------------------------------------------------------

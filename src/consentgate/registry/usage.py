@@ -39,6 +39,7 @@ from consentgate.registry.db import check_sqlite_file, one_line, parse_target
 from consentgate.registry.errors import RegistryError
 from consentgate.registry.store import SEARCHABLE_STATES, Registry, RunEntry, SnapshotEntry
 from consentgate.registry.times import utc_z
+from consentgate.snapshot.manifest import data_files, lineage_files
 from consentgate.snapshot.usage_index import USAGE_FILE, USAGE_SCHEMA
 
 UTC = dt.UTC
@@ -174,10 +175,6 @@ def _utc(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return column.cast(pa.timestamp("us", tz="UTC"))
 
 
-def lineage_files(folder: Path) -> list[Path]:
-    return sorted((folder / "lineage").glob("part-*.parquet"))
-
-
 def usage_from_lineage(folder: Path, member_id: str | None = None) -> IndexLookup:
     """The usage rows computed from a snapshot's lineage and data (the older format, with
     no usage index): for one member, or for everyone when ``member_id`` is None. Without
@@ -190,8 +187,8 @@ def usage_from_lineage(folder: Path, member_id: str | None = None) -> IndexLooku
     lineage = pa.concat_tables(
         [pq.read_table(f, columns=["record_uid", "member_id"], filters=filters) for f in files]
     )
-    data_files = sorted((folder / "data").glob("part-*.parquet"))
-    if lineage.num_rows and data_files:
+    parts = data_files(folder)
+    if lineage.num_rows and parts:
         uid_filter = (
             [("record_uid", "in", lineage["record_uid"].to_pylist())]
             if member_id is not None
@@ -202,7 +199,7 @@ def usage_from_lineage(folder: Path, member_id: str | None = None) -> IndexLooku
                 pq.read_table(
                     f, columns=["record_uid", "kind", "category", "created_at"], filters=uid_filter
                 )
-                for f in data_files
+                for f in parts
             ]
         )
         data = data.set_column(

@@ -47,7 +47,13 @@ from consentgate.service.schemas import (
     UtcInstant,
     VerifyOut,
 )
-from consentgate.service.usage import UsageAnswer, access_report, describe, event_kind
+from consentgate.service.usage import (
+    UsageAnswer,
+    access_report,
+    describe,
+    event_kind,
+    instant,
+)
 
 # Declared for the OpenAPI schema; the checks themselves are in ``auth``.
 member_scheme = HTTPBearer(
@@ -107,10 +113,6 @@ def setting_out(
     )
 
 
-def _instant(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def usage_out(
     service: SettingsService, view: SettingView, answer: UsageAnswer, language: str
 ) -> UsageOut:
@@ -152,7 +154,7 @@ def usage_out(
         setting_is_default=view.state.from_default,
         opted_out_at=usage.opted_out_at,
         first_snapshot_after_opt_out=FirstAfterOptOutOut(
-            snapshot_id=after["snapshot_id"], as_of=_instant(after["as_of"]),
+            snapshot_id=after["snapshot_id"], as_of=instant(after["as_of"]),
             includes_you=after["holds_member"]) if after else None,
         erasure=ErasureStatusOut(
             requested=erasure is not None,

@@ -105,6 +105,16 @@ def build_pages(service: SettingsService) -> APIRouter:
             raise _SignInFirst
         return member
 
+    def posted_by(request: Request, csrf_token: str | None) -> tuple[str, str]:
+        """The signed-in member of a form post, its CSRF token checked, and the language the
+        page was shown in (same order as ``language``), kept with the event it records."""
+        member = signed_in(request)
+        check_csrf(request, csrf_token)
+        profile = service.directory.profile(member, [], service.now())
+        lang = pick_language(request.session.get("lang"), profile.language,
+                             negotiate(request.headers.get("accept-language")))
+        return member, lang
+
     def gettext(lang: str) -> Any:
         return translations(lang).gettext
 
@@ -270,11 +280,7 @@ def build_pages(service: SettingsService) -> APIRouter:
         confirm: Annotated[Literal["yes"], Form()],
         csrf_token: Annotated[str | None, Form(max_length=256)] = None,
     ) -> Response:
-        member = signed_in(request)
-        check_csrf(request, csrf_token)
-        profile = service.directory.profile(member, [], service.now())
-        lang = pick_language(request.session.get("lang"), profile.language,
-                             negotiate(request.headers.get("accept-language")))
+        member, lang = posted_by(request, csrf_token)
         _event, already = service.request_erasure(member, "web", lang)
         request.session["erasure_saved"] = "already" if already else "new"
         return RedirectResponse(f"{setting_url}#usage", 303)
@@ -285,12 +291,7 @@ def build_pages(service: SettingsService) -> APIRouter:
         value: Annotated[Literal["on", "off"], Form()],
         csrf_token: Annotated[str | None, Form(max_length=256)] = None,
     ) -> Response:
-        member = signed_in(request)
-        check_csrf(request, csrf_token)
-        # the language the page was shown in (same order as ``language``), kept with the event
-        profile = service.directory.profile(member, [], service.now())
-        lang = pick_language(request.session.get("lang"), profile.language,
-                             negotiate(request.headers.get("accept-language")))
+        member, lang = posted_by(request, csrf_token)
         event, _, _ = service.change(member, value == "on", "web", lang)
         request.session["saved"] = event.receipt_id
         return RedirectResponse(setting_url, 303)

@@ -229,6 +229,11 @@ def day(instant: dt.datetime | dt.date, lang: str) -> str:
     return words
 
 
+def instant(text: str) -> dt.datetime:
+    """An instant as the registry's answer writes it (ISO 8601, ``Z`` for UTC)."""
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def model_name(name: str, version: str | None) -> str:
     return f"{name} {version}" if version else name
 
@@ -309,23 +314,20 @@ def describe(service: SettingsService, view: SettingView, answer: UsageAnswer,
                                       "dataset includes your data; none has been prepared "
                                       "since.") % {"date": off})
         elif after["holds_member"] is None:
-            as_of = dt.datetime.fromisoformat(after["as_of"].replace("Z", "+00:00"))
             words.paragraphs.append(_("You turned the setting off on %(date)s. The first "
                                       "dataset prepared after that, dated %(first)s, could "
                                       "not be checked just now.")
-                                    % {"date": off, "first": day(as_of, lang)})
+                                    % {"date": off, "first": day(instant(after["as_of"]), lang)})
         elif not after["holds_member"]:
-            as_of = dt.datetime.fromisoformat(after["as_of"].replace("Z", "+00:00"))
             words.paragraphs.append(_("Since you turned the setting off on %(date)s, no new "
                                       "dataset includes your data (the first one prepared "
                                       "after that is dated %(first)s).")
-                                    % {"date": off, "first": day(as_of, lang)})
+                                    % {"date": off, "first": day(instant(after["as_of"]), lang)})
         else:
-            as_of = dt.datetime.fromisoformat(after["as_of"].replace("Z", "+00:00"))
             words.warnings.append(_("You turned the setting off on %(date)s, yet the dataset "
                                     "dated %(first)s, prepared after that, includes your data. "
                                     "This should not happen: please contact us.")
-                                  % {"date": off, "first": day(as_of, lang)})
+                                  % {"date": off, "first": day(instant(after["as_of"]), lang)})
         if usage.snapshots and not policy.setting.retroactive:
             words.paragraphs.append(_("Models trained before that stay as they were."))
     elif (usage.snapshots and view.state.value and erasure is None

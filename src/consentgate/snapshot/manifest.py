@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Collection
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -13,6 +14,47 @@ import pyarrow.parquet as pq
 def sha256_file(path: Path) -> str:
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def data_files(root: Path) -> list[Path]:
+    """A snapshot's data parts, in order."""
+    return sorted((Path(root) / "data").glob("part-*.parquet"))
+
+
+def lineage_files(root: Path) -> list[Path]:
+    """A snapshot's lineage parts, in order (row for row with the data)."""
+    return sorted((Path(root) / "lineage").glob("part-*.parquet"))
+
+
+def file_differences(
+    root: Path, manifest: dict, parts: tuple[str, ...] | None = None,
+    deleted: Collection[str] = (), ignore: Collection[str] = (),
+) -> list[tuple[str, str]]:
+    """How the files under ``root`` differ from those ``manifest`` lists, as (path, kind):
+    ``missing``, ``deleted_present`` (a path in ``deleted`` that is still there),
+    ``changed`` (its sha256 differs) or ``unlisted``. ``parts`` limits the comparison to
+    those top-level folders; files named in ``ignore`` are never unlisted."""
+
+    def within(path: str) -> bool:
+        return parts is None or path.split("/", 1)[0] in parts
+
+    listed = {f["path"]: f["sha256"] for f in manifest.get("files", []) if within(f["path"])}
+    found: list[tuple[str, str]] = []
+    for path, sha in listed.items():
+        p = root / path
+        if not p.is_file():
+            if path not in deleted:
+                found.append((path, "missing"))
+        elif path in deleted:
+            found.append((path, "deleted_present"))
+        elif sha256_file(p) != sha:
+            found.append((path, "changed"))
+    present = {
+        rel for p in root.rglob("*")
+        if p.is_file() and p.name not in ignore and within(rel := p.relative_to(root).as_posix())
+    }
+    found += [(path, "unlisted") for path in sorted(present - listed.keys())]
+    return found
 
 
 def file_entry(root: Path, path: Path) -> dict:

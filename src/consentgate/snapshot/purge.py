@@ -28,7 +28,13 @@ from consentgate.policy.model import Policy
 from consentgate.snapshot.build import DEFAULT_MEMORY_LIMIT, manifest_of, snapshot_manifest
 from consentgate.snapshot.consent import check_same_consent
 from consentgate.snapshot.context import BuildContext, BuildOptions, Progress
-from consentgate.snapshot.manifest import file_entry, sha256_file, snapshot_id, utc_z
+from consentgate.snapshot.manifest import (
+    file_differences,
+    file_entry,
+    sha256_file,
+    snapshot_id,
+    utc_z,
+)
 from consentgate.snapshot.steps.publish import content_files, publish, staging, write_manifest
 from consentgate.snapshot.steps.read import read_consent, read_source
 from consentgate.snapshot.steps.report import build_report, write_report
@@ -88,13 +94,9 @@ def check_intact(folder: Path, manifest: dict, parts: tuple[str, ...]) -> None:
     """The snapshot's files in ``parts`` (folders) are those its manifest lists, unchanged:
     a withdrawal list or a purge computed from a changed lineage or data would be wrong in
     ways nobody could see afterwards."""
-    listed = {f["path"]: f["sha256"] for f in manifest.get("files", [])
-              if f["path"].split("/", 1)[0] in parts}
-    present = {p.relative_to(folder).as_posix() for part in parts
-               for p in (folder / part).rglob("*") if p.is_file()}
-    changed = sorted(path for path, sha in listed.items()
-                     if path not in present or sha256_file(folder / path) != sha)
-    unlisted = sorted(present - listed.keys())
+    found = file_differences(folder, manifest, parts)
+    changed = sorted(path for path, kind in found if kind != "unlisted")
+    unlisted = [path for path, kind in found if kind == "unlisted"]
     if changed or unlisted:
         names = ", ".join([*(f"{p} (changed or missing)" for p in changed[:3]),
                            *(f"{p} (not in the manifest)" for p in unlisted[:3])])
@@ -255,14 +257,12 @@ def _report_and_manifest(
     instants: list[str], kept: int, withdrawn: int, by_reason: dict[str, int],
     member_counts: list[dict], record_counts: list[dict], read, consent, ctx: BuildContext,
 ) -> tuple[dict, dict]:  # type: ignore[no-untyped-def]
-    import hashlib
-
-    as_of = parse_time(manifest["as_of"])
+    as_of = ctx.opts.as_of  # the snapshot's own as-of time, T1
     files = content_files(tmp)
     snap_id = snapshot_id(as_of, policy.sha256, files)
     classes = list(policy.redaction.classes)
     placeholders = count_placeholders(tmp / "data", classes)
-    old_manifest_sha = hashlib.sha256((old / "manifest.json").read_bytes()).hexdigest()
+    old_manifest_sha = sha256_file(old / "manifest.json")
     purge = {
         "supersedes": manifest["snapshot_id"],
         "supersedes_manifest_sha256": old_manifest_sha,
@@ -282,10 +282,8 @@ def _report_and_manifest(
     if report["records"]["used"] != kept:
         raise RuntimeError(f"counts say {report['records']['used']} records kept, data holds {kept}")
     files += [file_entry(tmp, p) for p in write_report(tmp, report)]
-    options = BuildOptions(source=opts.source, policy=policy, as_of=as_of, out=opts.out,
-                           engine=opts.engine, consent=opts.consent)
     new_manifest = snapshot_manifest(
-        snap_id=snap_id, opts=options, report=report, key_id=manifest.get("pseudonym_key_id"),
+        snap_id=snap_id, opts=ctx.opts, report=report, key_id=manifest.get("pseudonym_key_id"),
         files=files,
         source={"kind": read.source.kind, "path": str(read.source.path),
                 "fingerprints": read.fingerprints, "fingerprint": read.fingerprint},

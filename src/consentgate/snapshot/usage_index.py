@@ -18,6 +18,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from consentgate.snapshot.manifest import data_files, lineage_files
+
 USAGE_FILE = "usage/members.parquet"
 USAGE_ROW_GROUP_ROWS = 8_192
 USAGE_SCHEMA = pa.schema([
@@ -44,8 +46,8 @@ def write_usage_index(
     USAGE_ROW_GROUP_ROWS, min/max statistics): the index never sits in Python's memory."""
     import duckdb
 
-    data = [str(p) for p in sorted((root / "data").glob("part-*.parquet"))]
-    lineage = [str(p) for p in sorted((root / "lineage").glob("part-*.parquet"))]
+    data = [str(p) for p in data_files(root)]
+    lineage = [str(p) for p in lineage_files(root)]
     target = out if out is not None else root / USAGE_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     spill = target.parent / f".spill-{target.name}"

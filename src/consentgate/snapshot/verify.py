@@ -32,7 +32,7 @@ from consentgate.eligibility.from_source import iter_records, reference_for
 from consentgate.engine.transforms import record_uid_py
 from consentgate.policy.model import Policy
 from consentgate.snapshot.consent import open_consent
-from consentgate.snapshot.manifest import sha256_file
+from consentgate.snapshot.manifest import data_files, file_differences, lineage_files
 
 MAX_LISTED = 50
 DELETION_FILE = "deletion.json"  # written when a purge deletes the data of a used snapshot
@@ -74,10 +74,6 @@ class VerifyResult:
 
 def parse_time(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
-
-
-def _files(root: Path, folder: str) -> list[Path]:
-    return sorted((root / folder).glob("part-*.parquet"))
 
 
 def verify_snapshot(
@@ -179,8 +175,8 @@ def _verify_records(
 
     redactor = Redactor(classes=tuple(policy.redaction.classes))
     refs = [reference_for(policy, source, t, consent_src) for t in instants]
-    data_files = [] if data_deleted else _files(snapshot, "data")
-    lineage_files = _files(snapshot, "lineage")
+    data = [] if data_deleted else data_files(snapshot)
+    lineage = lineage_files(snapshot)
     # The reference decisions go to a side file, so the comparison runs in DuckDB with flat
     # memory whatever the number of records.
     expected = workdir / "expected.parquet"
@@ -192,16 +188,16 @@ def _verify_records(
     con = duckdb.connect()
     con.execute("SET TimeZone='UTC'")
     con.execute("SET enable_progress_bar=false")
-    _compare(con, expected, lineage_files, data_files, res)
+    _compare(con, expected, lineage, data, res)
 
     if data_deleted:
         return
     say("checking data against lineage")
-    _check_alignment(con, data_files, lineage_files, policy, key, manifest, res)
-    _check_usage_index(con, snapshot, data_files, lineage_files, res)
+    _check_alignment(con, data, lineage, policy, key, manifest, res)
+    _check_usage_index(con, snapshot, data, lineage, res)
 
     say("scanning texts for unredacted personal data")
-    _scan_texts(data_files, policy, res)
+    _scan_texts(data, policy, res)
     res.ran(f"texts: scanned for {', '.join(policy.redaction.classes) or 'no class'} "
             "left unredacted")
 
@@ -295,26 +291,22 @@ def _compare(
     res.ran("texts: each equal to its source record's redacted text")
 
 
+# what verify says of each way a file differs from the manifest
+FILE_PROBLEMS = {
+    "missing": "listed in the manifest but missing",
+    "deleted_present": "recorded as deleted but still present",
+    "changed": "sha256 differs from the manifest (file changed)",
+    "unlisted": "file not listed in the manifest",
+}
+
+
 def _check_files(root: Path, manifest: dict, res: VerifyResult, deleted: set[str]) -> None:
-    listed = {f["path"]: f for f in manifest.get("files", [])}
-    for path, entry in listed.items():
-        p = root / path
-        if not p.is_file():
-            if path not in deleted:
-                res.add("hash", path, "listed in the manifest but missing")
-        elif path in deleted:
-            res.add("hash", path, "recorded as deleted but still present")
-        elif sha256_file(p) != entry["sha256"]:
-            res.add("hash", path, "sha256 differs from the manifest (file changed)")
-    present = {
-        p.relative_to(root).as_posix()
-        for p in root.rglob("*")
-        if p.is_file() and p.name not in ("manifest.json", DELETION_FILE)
-    }
-    for extra in sorted(present - listed.keys()):
-        res.add("hash", extra, "file not listed in the manifest")
-    res.ran(f"hashes: {len(listed) - len(deleted & listed.keys())} files re-hashed against "
-            "the manifest, no file unlisted")
+    for path, kind in file_differences(root, manifest, deleted=deleted,
+                                       ignore=("manifest.json", DELETION_FILE)):
+        res.add("hash", path, FILE_PROBLEMS[kind])
+    listed = {f["path"] for f in manifest.get("files", [])}
+    res.ran(f"hashes: {len(listed - deleted)} files re-hashed against the manifest, no file "
+            "unlisted")
 
 
 def _check_alignment(

@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from consentgate.engine.backends import Engine
 from consentgate.engine.plan import Inputs, member_decisions, record_decisions
 from consentgate.policy.model import Policy
+from consentgate.snapshot.manifest import lineage_files
 
 NOT_IN_SOURCE = "not_in_source"
 WITHDRAWALS_SCHEMA = pa.schema([("record_uid", pa.string()), ("reason", pa.string())])
@@ -94,10 +95,6 @@ class Withdrawal:
         uids = self.withdrawn["record_uid"].to_numpy(zero_copy_only=False).astype("S")
         uids.sort()
         return uids
-
-
-def lineage_files(snapshot: Path) -> list[Path]:
-    return sorted((Path(snapshot) / "lineage").glob("part-*.parquet"))
 
 
 def decide_again(

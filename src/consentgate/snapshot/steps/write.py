@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from consentgate.engine.backends import Engine
+from consentgate.snapshot.manifest import data_files, lineage_files
 from consentgate.snapshot.steps.redact import StreamRedactor
 from consentgate.snapshot.steps.select import DATA_COLUMNS
 from consentgate.snapshot.usage_index import write_usage_index
@@ -42,14 +43,6 @@ WRITER_OPTIONS = dict(
 class Written:
     rows: int
     redactions: dict[str, int]  # values redacted, per class
-
-
-def data_files(root: Path) -> list[Path]:
-    return sorted((root / "data").glob("part-*.parquet"))
-
-
-def lineage_files(root: Path) -> list[Path]:
-    return sorted((root / "lineage").glob("part-*.parquet"))
 
 
 def _schemas(schema: pa.Schema) -> tuple[pa.Schema, pa.Schema]:

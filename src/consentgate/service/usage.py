@@ -97,7 +97,7 @@ class UsageAnswer:
 
     @property
     def complete(self) -> bool:
-        return self.usage is not None and not self.usage.unreadable
+        return self.usage is not None and self.usage.complete
 
     def trained_runs(self) -> list[Any]:
         """The runs that used the member's datasets and did not fail."""
@@ -345,7 +345,7 @@ def describe(service: SettingsService, view: SettingView, answer: UsageAnswer,
             words.paragraphs.append(_("Datasets prepared before your request, and models "
                                       "already trained on them, are not changed by it."))
 
-    if usage.unreadable:
+    if not usage.complete:
         words.warnings.append(_("Some datasets could not be checked just now, so this answer "
                                 "may be incomplete."))
     if usage.deleted_snapshots:

@@ -11,8 +11,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from consentgate.ledger import EventRejected, Ledger, LedgerError, verify_ledger
-from consentgate.ledger.chain import GENESIS_HASH
 from consentgate.ledger.db import normalise_url
+from consentgate.ledger.merkle import root_of_leaves
 from tests.ledger.conftest import KEY, StepClock, change, fill, past
 
 UTC = dt.UTC
@@ -25,8 +25,9 @@ def test_changes_are_chained_and_the_state_is_derived(ledger: Ledger) -> None:
     second = ledger.record_change(change("m1", True))
     third = ledger.record_change(change("m2", False))
     assert [e.seq for e in (first, second, third)] == [1, 2, 3]
-    assert first.prev_hash == GENESIS_HASH
-    assert second.prev_hash == first.hash and third.prev_hash == second.hash
+    # each event is a leaf of the log's tree: its hash is its leaf hash, its number its place
+    assert [e.leaf_index for e in (first, second, third)] == [0, 1, 2]
+    assert all(e.hash == e.computed_hash() for e in (first, second, third))
     assert first.effective_at == first.recorded_at  # a live change counts from when it is recorded
     state = ledger.state("m1", KEY, default=True)
     assert state.value is True and not state.from_default
@@ -38,7 +39,8 @@ def test_changes_are_chained_and_the_state_is_derived(ledger: Ledger) -> None:
     assert ledger.find(second.receipt_id) == second
     assert ledger.find("no-such-receipt") is None
     head = ledger.head()
-    assert (head.seq, head.hash) == (3, third.hash)
+    leaves = [bytes.fromhex(e.hash) for e in (first, second, third)]
+    assert (head.seq, head.hash) == (3, root_of_leaves(leaves).hex())
     assert ledger.count() == 3
     assert verify_ledger(ledger).ok
 

@@ -39,9 +39,12 @@ def test_no_input_gets_a_server_error(
                "X-Admin-Key": ADMIN_KEY}
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 10
+    assert len(operations) == 13  # the three /log endpoints included
 
     for operation in operations:
+        if mode == GenerationMode.NEGATIVE and operation.path in ("/api/v1/log/head",
+                                                               "/api/v1/log/keys"):
+            continue  # no parameter, no security: there is no invalid request to make
 
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,

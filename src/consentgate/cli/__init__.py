@@ -29,7 +29,7 @@ app.command()(build)
 app.command()(verify)
 app.command()(withdrawals)
 app.command()(purge)
-app.add_typer(ledger_app, name="ledger", help="The consent ledger: init, verify, export, import, show, erase.")
+app.add_typer(ledger_app, name="ledger", help="The consent ledger: init, verify, sign, head, prove, key, export, import, show, erase.")
 app.command()(serve)
 app.add_typer(service_app, name="service", help="The settings service: serve, token.")
 app.add_typer(

@@ -13,8 +13,8 @@ import typer
 from consentgate.cli.common import clear_errors, parse_as_of
 
 app = typer.Typer(
-    help="The consent ledger: append-only, hash-chained preference events and erasure "
-    "requests.",
+    help="The consent ledger: a transparency log (RFC 9162 Merkle tree, signed tree heads) "
+    "of preference events and erasure requests.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -34,7 +34,12 @@ def _as_of(text: str):  # type: ignore[no-untyped-def]
 
 
 @app.command()
-def init(db: DbOption) -> None:
+def init(
+    db: DbOption,
+    key_file: Annotated[Path | None, typer.Option(
+        "--key-file", help="The log's Ed25519 signing key (PEM), made there if the file does "
+        "not exist; the first tree head is signed with it.")] = None,
+) -> None:
     """Create the ledger (or upgrade it to this version's schema). Safe to run twice."""
     with clear_errors():
         from consentgate.ledger import init_ledger
@@ -42,31 +47,66 @@ def init(db: DbOption) -> None:
 
         init_ledger(db)
         typer.echo(f"ledger ready: {redact_url(normalise_url(db))}")
+        if key_file is not None:
+            from consentgate.ledger.signing import load_signing_key, new_key_file
+            from consentgate.ledger.store import Ledger
+
+            made = not key_file.exists()
+            key = new_key_file(key_file) if made else load_signing_key(key_file)
+            with Ledger(db) as ledger:
+                head = ledger.sign_head(key)
+            typer.echo(f"{'new ' if made else ''}signing key {key.key_id} ({key_file}); "
+                       f"tree head of {head.tree_size} events signed")
 
 
 @app.command()
 def verify(
     db: DbOption,
+    since: Annotated[list[Path] | None, typer.Option(
+        "--since", help="A signed tree head kept from earlier (JSON, or a JSON-lines file "
+        "of heads): the log must still extend it (consistency proof). Repeatable.")] = None,
+    public_key: Annotated[list[Path] | None, typer.Option(
+        "--public-key", help="A public key you trust (PEM), repeatable; default: the keys "
+        "the ledger itself holds, which proves less.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Check the hash chain; exit 1 and say where if an event was changed, removed,
-    inserted or moved."""
+    """Check the whole log in one consistent read: every event against its leaf hash, the
+    tree, the head, every signed tree head; with --since, that the log still extends a head
+    kept from earlier. Exit 1 and say where if anything was changed, removed or replaced."""
     with clear_errors():
-        from consentgate.ledger import verify_db as run_verify
+        from consentgate.cli.log_cmd import read_heads, trusted_keys
+        from consentgate.ledger.store import Ledger
+        from consentgate.ledger.verify import verify_ledger
 
-        report = run_verify(db)
+        kept = [h for path in since or [] for h in read_heads(path)]
+        keys = trusted_keys(public_key)
+        with Ledger(db, read_only=True) as ledger:
+            report = verify_ledger(ledger, since=kept, trusted_keys=keys)
     if as_json:
         typer.echo(json.dumps({
             "ok": report.ok,
             "events": report.events,
+            "log_id": report.log_id,
+            "tree_size": report.head_seq,
+            "root_hash": report.head_hash,
             "head_seq": report.head_seq,
             "head_hash": report.head_hash,
+            "signed_heads": report.signed_heads,
+            "keys": report.keys,
+            "since": [h.as_json() for h in kept],
             "problems": [p.__dict__ for p in report.problems],
             "truncated": report.truncated,
         }, indent=2))
     elif report.ok:
-        typer.echo(f"ok: {report.events} events, chain intact, head #{report.head_seq} "
-                   f"{report.head_hash}")
+        typer.echo(f"ok: {report.events} events, tree intact, root {report.head_hash}")
+        typer.echo(f"ok: {report.signed_heads} signed tree head(s) checked with "
+                   f"{'the keys you gave' if report.keys == 'pinned' else 'the ledger own keys'}")
+        for head in kept:
+            typer.echo(f"ok: the log extends the kept head of {head.tree_size} events "
+                       "(consistency proof)")
+        if report.keys != "pinned":
+            typer.echo("note: keys read from the ledger itself prove nothing against whoever "
+                       "can write it: pass --public-key", err=True)
     else:
         typer.echo(f"TAMPERED: {len(report.problems)} problem(s) in {report.events} events",
                    err=True)
@@ -209,3 +249,12 @@ def erase(
         typer.echo(f"erasure of {member} recorded: event #{event.seq} at "
                    f"{format_time(event.effective_at)}")
     typer.echo(event.receipt_id)
+
+
+def _register_log_commands() -> None:
+    from consentgate.cli.log_cmd import register
+
+    register(app)
+
+
+_register_log_commands()

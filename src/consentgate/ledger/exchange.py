@@ -15,24 +15,31 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from consentgate.contract.schema import TABLES
 from consentgate.contract.source import ContractError, open_source
 from consentgate.ledger.chain import CHAIN_FORMAT, GENESIS_HASH, StoredEvent, format_time
 from consentgate.ledger.errors import EventRejected, LedgerError
-from consentgate.ledger.models import events_table
+from consentgate.ledger.signing import TreeHead
 from consentgate.ledger.store import ImportResult, Ledger, NewEvent
 from consentgate.policy.model import Policy
+
+if TYPE_CHECKING:
+    from consentgate.ledger.verify import VerifyReport
 
 CONTRACT = TABLES["preference_events"]
 META_HEAD_HASH = b"consentgate.ledger.head_hash"
 META_HEAD_SEQ = b"consentgate.ledger.head_seq"
 META_AS_OF = b"consentgate.ledger.as_of"
 META_FORMAT = b"consentgate.ledger.chain_format"
+META_TREE_SIZE = b"consentgate.ledger.tree_size"
+META_ROOT = b"consentgate.ledger.root_hash"
+META_LOG_ID = b"consentgate.ledger.log_id"
 
 
 @dataclass(frozen=True)
@@ -49,28 +56,64 @@ def _utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
-def events_table_as_of(ledger: Ledger, as_of: dt.datetime | None) -> pa.Table:
+def events_table_as_of(
+    ledger: Ledger, as_of: dt.datetime | None, conn: Connection | None = None
+) -> pa.Table:
     """Contract columns of every event effective at or before ``as_of`` (all when None),
-    in chain order, with the head hash and sequence number in the schema metadata."""
+    in log order, with the head hash and sequence number in the schema metadata, and the
+    tree's size and root when it was read. ``conn``: a read transaction (``Ledger.read()``)
+    to read in; by default one of its own, so that events and tree are one view."""
+    if conn is None:
+        with ledger.read() as own:
+            return events_table_as_of(ledger, as_of, own)
     until = _utc(as_of) if as_of is not None else None
     columns: dict[str, list] = {name: [] for name in CONTRACT.column_names}
     head_seq, head = 0, GENESIS_HASH
-    for event in ledger.iter_events(effective_until=until):
+    # Every event is read and the instant compared here, on the integers the hash covers:
+    # a filter in SQL would silently pass over a row whose stored value is not an integer.
+    for event in ledger.iter_events(conn=conn):
+        if until is not None and event.effective_at > until:
+            continue
         columns["member_id"].append(event.member_id)
         columns["setting"].append(event.setting)
         columns["value"].append(event.value)
         columns["effective_at"].append(event.effective_at)
         columns["source"].append(event.source)
         head_seq, head = event.seq, event.hash
+    tree = ledger.head(conn)
     metadata = {
         META_HEAD_HASH: head.encode(),
         META_HEAD_SEQ: str(head_seq).encode(),
         META_FORMAT: CHAIN_FORMAT.encode(),
+        META_TREE_SIZE: str(tree.seq).encode(),
+        META_ROOT: tree.hash.encode(),
+        META_LOG_ID: tree.log_id.encode(),
     }
     if until is not None:
         metadata[META_AS_OF] = format_time(until).encode()
     schema = CONTRACT.arrow_schema().with_metadata(metadata)
     return pa.Table.from_pydict(columns, schema=schema)
+
+
+@dataclass(frozen=True)
+class VerifiedRead:
+    events: pa.Table
+    report: VerifyReport
+    signed_head: TreeHead | None  # the latest signed head when it was read
+
+
+def read_verified(
+    db_url: str, as_of: dt.datetime | None, pins: dict[int, str] | None = None
+) -> VerifiedRead:
+    """Verify the ledger and read its events effective at or before ``as_of``, in ONE read
+    transaction: what is read is what was verified, however many writes go on meanwhile."""
+    from consentgate.ledger.verify import verify_in
+
+    with Ledger(db_url, read_only=True) as ledger, ledger.read() as conn:
+        report = verify_in(ledger, conn, pins=pins)
+        table = events_table_as_of(ledger, as_of, conn) if report.ok else None
+        signed = ledger.latest_tree_head(conn)
+    return VerifiedRead(table, report, signed)  # type: ignore[arg-type]
 
 
 def read_events(db_url: str, as_of: dt.datetime | None) -> pa.Table:
@@ -83,8 +126,9 @@ def read_events(db_url: str, as_of: dt.datetime | None) -> pa.Table:
 
 
 def head_hash(db_url: str, as_of: dt.datetime | None = None) -> str:
-    """The hash that pins the ledger's content as of T (see the module's docstring); with no
-    T, the hash of the last event recorded. ``"0" * 64`` for an empty ledger."""
+    """The leaf hash of the last event, in log order, effective at or before T (see the
+    module's docstring); with no T, the root of the whole log. The root of the empty tree
+    for an empty ledger."""
     with Ledger(db_url, read_only=True) as ledger:
         return head_of(ledger, as_of)[1]
 
@@ -93,16 +137,9 @@ def head_of(ledger: Ledger, as_of: dt.datetime | None) -> tuple[int, str]:
     if as_of is None:
         head = ledger.head()
         return head.seq, head.hash
-    cols = events_table.c
-    query = (
-        select(cols.seq, cols.hash)
-        .where(cols.effective_at <= _utc(as_of))
-        .order_by(cols.seq.desc())
-        .limit(1)
-    )
-    with ledger.engine.connect() as conn:
-        row = conn.execute(query).first()
-    return (row.seq, row.hash) if row is not None else (0, GENESIS_HASH)
+    table = events_table_as_of(ledger, as_of)
+    meta = table.schema.metadata
+    return int(meta[META_HEAD_SEQ]), meta[META_HEAD_HASH].decode()
 
 
 def export_parquet(ledger: Ledger, as_of: dt.datetime, out: Path) -> ExportResult:
@@ -191,4 +228,5 @@ __all__ = [
     "head_of",
     "import_file",
     "read_events",
+    "read_verified",
 ]

@@ -1,14 +1,12 @@
 """The ledger's tables (SQLAlchemy 2). Alembic migrations in ``migrations/`` create them;
 a test checks that the migrations and these models agree.
 
-``ledger_events`` is append-only: rows are inserted, never updated or deleted (triggers in
-the migration refuse both). ``ledger_head`` holds one row, the tip of the hash chain: it is
-the lock that serialises appends and lets ``verify`` notice events removed from the end.
+``ledger_events``, ``ledger_nodes`` and ``ledger_tree_heads`` are append-only: rows are
+inserted, never updated or deleted (triggers in the migrations refuse both). ``ledger_head``
+holds one row, the log's current size and root: it is the lock that serialises appends.
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 from sqlalchemy import (
     BigInteger,
@@ -17,14 +15,10 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-from consentgate.database.types import UTCDateTime
-
-UTC = dt.UTC
-
 
 metadata = MetaData(
     naming_convention={
@@ -41,7 +35,8 @@ class Base(DeclarativeBase):
 
 
 class EventRow(Base):
-    """One preference event, as recorded. ``hash`` covers every other column."""
+    """One preference event, a leaf of the log. ``hash`` is its leaf hash (``chain``);
+    instants are integer microseconds UTC, the very numbers the hash covers."""
 
     __tablename__ = "ledger_events"
 
@@ -50,35 +45,87 @@ class EventRow(Base):
     member_id: Mapped[str] = mapped_column(String(128))
     setting: Mapped[str] = mapped_column(String(64))
     value: Mapped[bool] = mapped_column(Boolean)
-    effective_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    effective_us: Mapped[int] = mapped_column(BigInteger)
+    recorded_us: Mapped[int] = mapped_column(BigInteger)
     source: Mapped[str] = mapped_column(String(32))
     policy_id: Mapped[str] = mapped_column(String(64))
     policy_version: Mapped[str] = mapped_column(String(32))
     notice_version: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str | None] = mapped_column(String(16))
     jurisdiction: Mapped[str | None] = mapped_column(String(64))
-    prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (
-        Index("ix_ledger_events_member", "member_id", "setting", "effective_at"),
-        Index("ix_ledger_events_effective_at", "effective_at"),
+        Index("ix_ledger_events_member", "member_id", "setting", "effective_us"),
+        Index("ix_ledger_events_effective_us", "effective_us"),
     )
 
 
+class NodeRow(Base):
+    """A complete subtree of the Merkle tree (2^level leaves from leaf idx * 2^level),
+    stored once when its last leaf arrives; leaves themselves are ``ledger_events.hash``."""
+
+    __tablename__ = "ledger_nodes"
+
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 class HeadRow(Base):
-    """The tip of the chain: the last event's ``seq``, ``hash`` and ``recorded_at``."""
+    """The log's current size (``seq``, the last event's number), root and last recording
+    time, and its identity. The one row appends lock to serialise themselves."""
 
     __tablename__ = "ledger_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    log_id: Mapped[str] = mapped_column(String(36))
     seq: Mapped[int] = mapped_column(BigInteger)
-    hash: Mapped[str] = mapped_column(String(64))
-    recorded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    hash: Mapped[str] = mapped_column(String(64))  # the root of the tree of seq leaves
+    recorded_us: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
 
+class TreeHeadRow(Base):
+    """A signed tree head (``signing``), kept for ever: append-only like the events."""
+
+    __tablename__ = "ledger_tree_heads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tree_size: Mapped[int] = mapped_column(BigInteger)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    timestamp_us: Mapped[int] = mapped_column(BigInteger)
+    key_id: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(128))
+
+    __table_args__ = (Index("ix_ledger_tree_heads_tree_size", "tree_size"),)
+
+
+class KeyRow(Base):
+    """A public key the log signs or signed with; a rotated-out key keeps its row."""
+
+    __tablename__ = "ledger_keys"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # base64 of the raw 32 bytes
+    added_us: Mapped[int] = mapped_column(BigInteger)
+    retired_us: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ChainV1Row(Base):
+    """The hash of each event under the first format (a hash chain), kept when a ledger is
+    upgraded, so that snapshots that pinned one can still name their ledger."""
+
+    __tablename__ = "ledger_chain_v1"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 events_table = EventRow.__table__
+nodes_table = NodeRow.__table__
 head_table = HeadRow.__table__
+tree_heads_table = TreeHeadRow.__table__
+keys_table = KeyRow.__table__
+chain_v1_table = ChainV1Row.__table__

@@ -4,8 +4,9 @@ The main form follows the field list of ISO/IEC TS 27560:2023 as the W3C DPVCG g
 it (header, processing, PII, party, event). The LinkedIn-style switch works on legitimate
 interests, so an event is an opt-in or an opt-out (an objection), not consent given or
 withdrawn. A Kantara Consent Receipt v1.1 view of the same event is offered for tools that
-read that older format. Both are built from the event and the policy alone, so the same
-receipt comes back every time it is asked for.
+read that older format. Both are built from the event, the policy and the event's proof of
+inclusion in the log (``proofs``), which leads to the first signed tree head covering the
+event, so the same receipt comes back every time it is asked for.
 """
 
 from __future__ import annotations
@@ -95,9 +96,11 @@ def _jurisdiction(policy: Policy, event: StoredEvent) -> str | None:
 
 
 def receipt_27560(
-    event: StoredEvent, policy: Policy, controller: Controller | None = None
+    event: StoredEvent, policy: Policy, controller: Controller | None = None,
+    log: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The receipt of one event, shaped after ISO/IEC TS 27560."""
+    """The receipt of one event, shaped after ISO/IEC TS 27560; ``log``: the proof that the
+    event is in the log (``proofs.log_proof``)."""
     controller = controller or Controller(url=policy.policy.notice_url)
     event_type, event_state = _state(event)
     return {
@@ -156,17 +159,14 @@ def receipt_27560(
                 "method": event.source,
             }
         ],
-        "ledger": {
-            "format": CHAIN_FORMAT,
-            "seq": event.seq,
-            "hash": event.hash,
-            "prev_hash": event.prev_hash,
-        },
+        "ledger": {"format": CHAIN_FORMAT, "seq": event.seq, "hash": event.hash},
+        **({"log": log} if log is not None else {}),
     }
 
 
 def receipt_kantara(
-    event: StoredEvent, policy: Policy, controller: Controller | None = None
+    event: StoredEvent, policy: Policy, controller: Controller | None = None,
+    log: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The same event as a Kantara Consent Receipt v1.1 (keys as in that specification)."""
     controller = controller or Controller(url=policy.policy.notice_url)
@@ -208,5 +208,6 @@ def receipt_kantara(
         "sensitive": False,
         "spiCat": [],
         "x-consentgate": {"value": event.value, "event_type": event_type,
-                          "event_state": event_state, "seq": event.seq, "hash": event.hash},
+                          "event_state": event_state, "seq": event.seq, "hash": event.hash,
+                          **({"log": log} if log is not None else {})},
     }

@@ -1,4 +1,4 @@
-"""The ledger: append preference events to the hash chain, read them back, derive the state.
+"""The ledger: append preference events to the log, read them back, derive the state.
 
 Nothing here updates or deletes an event. The current state of a setting is derived from the
 events each time it is asked for, with the same rule the snapshot build uses
@@ -16,16 +16,31 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from sqlalchemy import Engine, func, insert, inspect, select, update
+from sqlalchemy import Engine, and_, func, insert, inspect, or_, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from consentgate.contract.schema import ERASURE_SETTING
 from consentgate.eligibility.reference import PreferenceEvent, setting_at
-from consentgate.ledger.chain import GENESIS_HASH, StoredEvent, event_hash, format_time
+from consentgate.ledger import merkle
+from consentgate.ledger.chain import (
+    GENESIS_HASH,
+    StoredEvent,
+    event_hash,
+    format_time,
+    from_us,
+    to_us,
+)
 from consentgate.ledger.db import WRITE_OPTION, make_engine, redact_url
 from consentgate.ledger.errors import EventRejected, LedgerError
-from consentgate.ledger.models import events_table, head_table
+from consentgate.ledger.models import (
+    events_table,
+    head_table,
+    keys_table,
+    nodes_table,
+    tree_heads_table,
+)
+from consentgate.ledger.signing import SigningKey, TreeHead, public_b64, public_from_b64
 from consentgate.policy.model import Policy
 
 UTC = dt.UTC
@@ -62,9 +77,20 @@ class NewEvent:
 
 @dataclass(frozen=True)
 class Head:
+    """The log now: ``seq`` events (the tree's size), ``hash`` the tree's root (hex)."""
+
     seq: int
     hash: str
     recorded_at: dt.datetime | None
+    log_id: str = ""
+
+    @property
+    def tree_size(self) -> int:
+        return self.seq
+
+    @property
+    def root_hash(self) -> str:
+        return self.hash
 
 
 @dataclass(frozen=True)
@@ -122,8 +148,56 @@ def check_event(event: NewEvent) -> None:
         raise EventRejected("effective_at must carry a time zone (UTC)")
 
 
+class TamperedRow(LedgerError):
+    """A stored value that the ledger never writes: changed behind its back."""
+
+    def __init__(self, seq: object, message: str) -> None:
+        super().__init__(message)
+        self.seq = seq
+
+
+def _instant(row: object, name: str) -> dt.datetime:
+    value = getattr(row, name)
+    # Only integers are written; another type (text, a real, a blob) in an SQLite column is
+    # another spelling of an instant, which the hash would not see: tampering.
+    if type(value) is not int:
+        raise TamperedRow(row.seq, f"event #{row.seq}: {name} holds {value!r}, not integer "
+                          "microseconds: the row was changed behind the ledger's back")
+    return from_us(value)
+
+
+_TEXT = ("receipt_id", "member_id", "setting", "source", "policy_id", "policy_version", "hash")
+_OPTIONAL_TEXT = ("notice_version", "language", "jurisdiction")
+
+
 def _row_to_event(row: object) -> StoredEvent:
-    return StoredEvent(**row._mapping)  # type: ignore[attr-defined]
+    m = row._mapping  # type: ignore[attr-defined]
+    for name in _TEXT + _OPTIONAL_TEXT:
+        if not isinstance(m[name], str) and not (m[name] is None and name in _OPTIONAL_TEXT):
+            raise TamperedRow(m["seq"], f"event #{m['seq']}: {name} holds {m[name]!r}, not "
+                              "text: the row was changed behind the ledger's back")
+    value = m["value"]
+    if value not in (0, 1) or isinstance(value, float):
+        raise TamperedRow(m["seq"], f"event #{m['seq']}: value holds {value!r}, not a boolean")
+    return StoredEvent(
+        seq=m["seq"], receipt_id=m["receipt_id"], member_id=m["member_id"],
+        setting=m["setting"], value=bool(value),
+        effective_at=_instant(row, "effective_us"), recorded_at=_instant(row, "recorded_us"),
+        source=m["source"], policy_id=m["policy_id"], policy_version=m["policy_version"],
+        notice_version=m["notice_version"], language=m["language"],
+        jurisdiction=m["jurisdiction"], hash=m["hash"],
+    )
+
+
+def _event_row(event: StoredEvent) -> dict[str, object]:
+    return {
+        "seq": event.seq, "receipt_id": event.receipt_id, "member_id": event.member_id,
+        "setting": event.setting, "value": event.value,
+        "effective_us": to_us(event.effective_at), "recorded_us": to_us(event.recorded_at),
+        "source": event.source, "policy_id": event.policy_id,
+        "policy_version": event.policy_version, "notice_version": event.notice_version,
+        "language": event.language, "jurisdiction": event.jurisdiction, "hash": event.hash,
+    }
 
 
 class Ledger:
@@ -173,7 +247,8 @@ class Ledger:
             raise LedgerError(f"cannot open the ledger at {where}: {exc.orig}") from exc
         except SQLAlchemyError as exc:
             raise LedgerError(f"cannot open the ledger at {where}: {exc}") from exc
-        missing = {"ledger_events", "ledger_head"} - tables
+        missing = {"ledger_events", "ledger_head", "ledger_nodes", "ledger_tree_heads",
+                   "ledger_keys"} - tables
         if revision is not None and missing:
             raise LedgerError(
                 f"{where} is not a usable ledger: table(s) {', '.join(sorted(missing))} "
@@ -227,7 +302,7 @@ class Ledger:
                 select(events_table)
                 .where(cols.member_id == member_id, cols.setting == ERASURE_SETTING,
                        cols.value.is_(True))
-                .order_by(cols.effective_at, cols.seq)
+                .order_by(cols.effective_us, cols.seq)
                 .limit(1)
             ).first()
             if first is not None:
@@ -262,12 +337,13 @@ class Ledger:
     def _append_locked(self, conn: Connection, events: Sequence[NewEvent]) -> list[StoredEvent]:
         head = _lock_head(conn)
         now = self.clock().astimezone(UTC)
-        # recorded_at strictly increases along the chain, even if the clock steps back, so a
+        # recorded_at strictly increases along the log, even if the clock steps back, so a
         # live change (effective when recorded) always comes after every earlier event.
         recorded = now if head.recorded_at is None else max(now, head.recorded_at + ONE_MICROSECOND)
-        prev = head.hash
+        frontier = _frontier(conn, head.seq)
         seq = head.seq
         stored: list[StoredEvent] = []
+        nodes: list[dict[str, object]] = []
         for number, e in enumerate(events, start=1):
             seq += 1
             effective = recorded if e.effective_at is None else e.effective_at.astimezone(UTC)
@@ -290,21 +366,24 @@ class Ledger:
                 "notice_version": e.notice_version,
                 "language": e.language,
                 "jurisdiction": e.jurisdiction,
-                "prev_hash": prev,
             }
             event = StoredEvent(**content, hash="")
             event = StoredEvent(**content, hash=event_hash(event.content()))
             stored.append(event)
-            prev = event.hash
+            nodes += [{"level": level, "idx": idx, "hash": h.hex()}
+                      for level, idx, h in frontier.append(bytes.fromhex(event.hash))[1:]]
             recorded += ONE_MICROSECOND
         for start in range(0, len(stored), 5000):
             chunk = stored[start : start + 5000]
-            conn.execute(insert(events_table), [e.__dict__ for e in chunk])
+            conn.execute(insert(events_table), [_event_row(e) for e in chunk])
+        for start in range(0, len(nodes), 5000):
+            conn.execute(insert(nodes_table), nodes[start : start + 5000])
         last = stored[-1]
         conn.execute(
             update(head_table)
             .where(head_table.c.id == 1)
-            .values(seq=last.seq, hash=last.hash, recorded_at=last.recorded_at)
+            .values(seq=last.seq, hash=frontier.root().hex(),
+                    recorded_us=to_us(last.recorded_at))
         )
         return stored
 
@@ -314,16 +393,23 @@ class Ledger:
         cols = events_table.c
         for start in range(0, len(ids), 500):
             rows = conn.execute(
-                select(cols.member_id, cols.setting, cols.value, cols.effective_at, cols.source)
+                select(cols.member_id, cols.setting, cols.value, cols.effective_us, cols.source)
                 .where(cols.member_id.in_(ids[start : start + 500]))
             )
-            keys.update(_dedupe_key(*r) for r in rows)
+            keys.update(_dedupe_key(m, st, v, from_us(int(us)), src) for m, st, v, us, src in rows)
         return keys
 
     # -- reading -------------------------------------------------------------------------
-    def head(self) -> Head:
-        with self.engine.connect() as conn:
+    def read(self) -> _ReadTransaction:
+        """One consistent view of the log for several reads (verify, a build, a proof):
+        a single read transaction, so writes going on meanwhile are not half seen."""
+        return _ReadTransaction(self.engine)
+
+    def head(self, conn: Connection | None = None) -> Head:
+        if conn is not None:
             return _read_head(conn)
+        with self.engine.connect() as own:
+            return _read_head(own)
 
     def count(self) -> int:
         with self.engine.connect() as conn:
@@ -338,10 +424,14 @@ class Ledger:
         with self.engine.connect() as conn:
             return [_row_to_event(r) for r in conn.execute(query.order_by(cols.seq.desc()))]
 
-    def event(self, seq: int) -> StoredEvent | None:
-        """The event numbered ``seq`` in the chain, if there is one."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(events_table).where(events_table.c.seq == seq)).first()
+    def event(self, seq: int, conn: Connection | None = None) -> StoredEvent | None:
+        """The event numbered ``seq`` in the log, if there is one."""
+        query = select(events_table).where(events_table.c.seq == seq)
+        if conn is not None:
+            row = conn.execute(query).first()
+        else:
+            with self.engine.connect() as own:
+                row = own.execute(query).first()
         return _row_to_event(row) if row is not None else None
 
     def find(self, receipt_id: str) -> StoredEvent | None:
@@ -359,16 +449,203 @@ class Ledger:
         return derive_state(self.history(member_id, setting), setting, default, at)
 
     def iter_events(
-        self, effective_until: dt.datetime | None = None, batch_size: int = 5000
+        self, effective_until: dt.datetime | None = None, batch_size: int = 5000,
+        conn: Connection | None = None,
     ) -> Iterator[StoredEvent]:
-        """Every event in chain order, streamed; optionally only those effective by then."""
+        """Every event in log order, streamed; optionally only those effective by then.
+        Inside ``read()``, pass its connection to see the same view as the other reads."""
         query = select(events_table).order_by(events_table.c.seq)
         if effective_until is not None:
-            query = query.where(events_table.c.effective_at <= effective_until.astimezone(UTC))
-        with self.engine.connect() as conn:
-            result = conn.execution_options(yield_per=batch_size).execute(query)
+            query = query.where(events_table.c.effective_us <= to_us(effective_until))
+        if conn is not None:
+            for row in conn.execution_options(yield_per=batch_size).execute(query):
+                yield _row_to_event(row)
+            return
+        with self.engine.connect() as own:
+            result = own.execution_options(yield_per=batch_size).execute(query)
             for row in result:
                 yield _row_to_event(row)
+
+    # -- the tree --------------------------------------------------------------------------
+    def root_at(self, size: int, conn: Connection) -> str:
+        """The root (hex) of the tree of the first ``size`` events, from stored nodes."""
+        return merkle.root(size, NodeReader(conn)).hex()
+
+    def inclusion_proof(self, seq: int, tree_size: int, conn: Connection) -> list[str]:
+        return [h.hex() for h in merkle.inclusion_proof(seq - 1, tree_size, NodeReader(conn))]
+
+    def consistency_proof(self, first: int, second: int, conn: Connection) -> list[str]:
+        return [h.hex() for h in merkle.consistency_proof(first, second, NodeReader(conn))]
+
+    # -- signed tree heads -----------------------------------------------------------------
+    def sign_head(self, key: SigningKey, *, only_if_grown: bool = True) -> TreeHead:
+        """Sign the log's current size and root, keep the signed head, and return it. With
+        ``only_if_grown``, the latest signed head comes back when the log has not grown."""
+        with self._write() as conn:
+            head = _lock_head(conn)
+            latest = _latest_tree_head(conn)
+            if only_if_grown and latest is not None and latest.tree_size == head.seq \
+                    and latest.key_id == key.key_id:
+                return latest
+            _register_key(conn, key, to_us(self.clock()))
+            timestamp = to_us(self.clock())
+            if latest is not None:
+                timestamp = max(timestamp, latest.timestamp_us + 1)
+            signed = _sign(key, head, timestamp)
+            conn.execute(insert(tree_heads_table).values(
+                tree_size=signed.tree_size, root_hash=signed.root_hash,
+                timestamp_us=signed.timestamp_us, key_id=signed.key_id,
+                signature=signed.signature))
+            return signed
+
+    def latest_tree_head(self, conn: Connection | None = None) -> TreeHead | None:
+        if conn is not None:
+            return _latest_tree_head(conn)
+        with self.engine.connect() as own:
+            return _latest_tree_head(own)
+
+    def tree_heads(self, conn: Connection) -> list[TreeHead]:
+        """Every signed head the log has issued, oldest first."""
+        return [_tree_head(r, self.head(conn).log_id) for r in conn.execute(
+            select(tree_heads_table).order_by(tree_heads_table.c.id))]
+
+    def covering_head(self, tree_size: int, conn: Connection) -> TreeHead | None:
+        """The first signed head of a tree of at least ``tree_size`` events."""
+        row = conn.execute(
+            select(tree_heads_table).where(tree_heads_table.c.tree_size >= tree_size)
+            .order_by(tree_heads_table.c.id).limit(1)).first()
+        return _tree_head(row, self.head(conn).log_id) if row is not None else None
+
+    def keys(self, conn: Connection | None = None) -> dict[str, dict[str, object]]:
+        """The public keys the log has registered: key id -> public key (base64), added,
+        retired."""
+        def read(c: Connection) -> dict[str, dict[str, object]]:
+            return {r.key_id: {"public_key": r.public_key, "added_us": r.added_us,
+                               "retired_us": r.retired_us}
+                    for r in c.execute(select(keys_table).order_by(keys_table.c.added_us))}
+        if conn is not None:
+            return read(conn)
+        with self.engine.connect() as own:
+            return read(own)
+
+    def public_keys(self, conn: Connection | None = None) -> dict[str, object]:
+        return {k: public_from_b64(str(v["public_key"])) for k, v in self.keys(conn).items()}
+
+    def rotate_key(self, new: SigningKey) -> TreeHead:
+        """Retire every other key, register ``new`` and sign the current head with it (the
+        old public keys stay, so heads they signed still verify)."""
+        with self._write() as conn:
+            now = to_us(self.clock())
+            conn.execute(update(keys_table).where(keys_table.c.key_id != new.key_id,
+                                                  keys_table.c.retired_us.is_(None))
+                         .values(retired_us=now))
+        return self.sign_head(new, only_if_grown=False)
+
+
+class NodeReader:
+    """Stored tree nodes for the proofs (``merkle.NodeGetter``): leaves from the events, inner
+    nodes from ``ledger_nodes``; a missing node is a tampered log."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.cache: dict[tuple[int, int], bytes] = {}
+
+    def __call__(self, level: int, idx: int) -> bytes:
+        key = (level, idx)
+        found = self.cache.get(key)
+        if found is not None:
+            return found
+        if level == 0:
+            value = self.conn.execute(
+                select(events_table.c.hash).where(events_table.c.seq == idx + 1)).scalar()
+        else:
+            value = self.conn.execute(
+                select(nodes_table.c.hash).where(nodes_table.c.level == level,
+                                                 nodes_table.c.idx == idx)).scalar()
+        if value is None:
+            raise LedgerError(f"the tree node at level {level}, index {idx} is missing: the "
+                              "log was truncated or edited behind the ledger's back")
+        try:
+            digest = bytes.fromhex(value)
+        except (TypeError, ValueError) as exc:
+            raise LedgerError(f"the tree node at level {level}, index {idx} is not a hash")\
+                from exc
+        self.cache[key] = digest
+        return digest
+
+    def prefetch(self, nodes: Iterable[tuple[int, int]]) -> None:
+        wanted = [n for n in nodes if n not in self.cache]
+        leaves = [idx + 1 for level, idx in wanted if level == 0]
+        inner = [(level, idx) for level, idx in wanted if level > 0]
+        if leaves:
+            for seq, value in self.conn.execute(
+                    select(events_table.c.seq, events_table.c.hash)
+                    .where(events_table.c.seq.in_(leaves))):
+                self.cache[(0, seq - 1)] = bytes.fromhex(value)
+        if inner:
+            cols = nodes_table.c
+            for level, idx, value in self.conn.execute(
+                    select(cols.level, cols.idx, cols.hash).where(
+                        or_(*(and_(cols.level == lv, cols.idx == ix) for lv, ix in inner)))):
+                self.cache[(level, idx)] = bytes.fromhex(value)
+
+
+def _frontier(conn: Connection, size: int) -> merkle.Frontier:
+    needed = merkle.needed_nodes(size)
+    reader = NodeReader(conn)
+    reader.prefetch(needed)
+    return merkle.Frontier(size, [reader(level, idx) for level, idx in needed])
+
+
+def _tree_head(row: object, log_id: str) -> TreeHead:
+    return TreeHead(log_id=log_id, tree_size=row.tree_size, root_hash=row.root_hash,  # type: ignore[attr-defined]
+                    timestamp_us=row.timestamp_us, key_id=row.key_id,  # type: ignore[attr-defined]
+                    signature=row.signature)  # type: ignore[attr-defined]
+
+
+def _latest_tree_head(conn: Connection) -> TreeHead | None:
+    row = conn.execute(
+        select(tree_heads_table).order_by(tree_heads_table.c.id.desc()).limit(1)).first()
+    return _tree_head(row, _read_head(conn).log_id) if row is not None else None
+
+
+def _register_key(conn: Connection, key: SigningKey, now_us: int) -> None:
+    known = conn.execute(
+        select(keys_table.c.public_key, keys_table.c.retired_us)
+        .where(keys_table.c.key_id == key.key_id)).first()
+    if known is None:
+        conn.execute(insert(keys_table).values(key_id=key.key_id, public_key=public_b64(key.public),
+                                               added_us=now_us, retired_us=None))
+    elif known.retired_us is not None:
+        raise LedgerError(f"key {key.key_id} was retired: sign with the current key")
+
+
+def _sign(key: SigningKey, head: Head, timestamp_us: int) -> TreeHead:
+    from consentgate.ledger.signing import sign_head
+
+    return sign_head(key, head.log_id, head.seq, head.hash, timestamp_us)
+
+
+class _ReadTransaction:
+    """A read transaction: SQLite's BEGIN takes a snapshot at the first read (WAL); on
+    PostgreSQL, REPEATABLE READ keeps one snapshot for the whole transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __enter__(self) -> Connection:
+        conn = self.engine.connect()
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        self._conn = conn
+        self._tx = conn.begin()
+        return conn
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._tx.rollback()
+        finally:
+            self._conn.close()
 
 
 class _WriteTransaction:
@@ -400,9 +677,8 @@ class _WriteTransaction:
 
 
 def _read_head(conn: Connection, lock: bool = False) -> Head:
-    query = select(head_table.c.seq, head_table.c.hash, head_table.c.recorded_at).where(
-        head_table.c.id == 1
-    )
+    query = select(head_table.c.seq, head_table.c.hash, head_table.c.recorded_us,
+                   head_table.c.log_id).where(head_table.c.id == 1)
     if lock:
         query = query.with_for_update()
     row = conn.execute(query).first()
@@ -411,7 +687,8 @@ def _read_head(conn: Connection, lock: bool = False) -> Head:
             "the ledger's head row is missing, so the chain cannot be extended: "
             "run `consentgate ledger verify`"
         )
-    return Head(seq=row.seq, hash=row.hash, recorded_at=row.recorded_at)
+    recorded = None if row.recorded_us is None else from_us(int(row.recorded_us))
+    return Head(seq=row.seq, hash=row.hash, recorded_at=recorded, log_id=row.log_id)
 
 
 def _lock_head(conn: Connection) -> Head:

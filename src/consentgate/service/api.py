@@ -271,6 +271,42 @@ def build_api(service: SettingsService) -> APIRouter:
             raise HTTPException(404, "no such receipt")
         return service.receipt(event, format)
 
+    # -- the log, for anyone: heads to keep, proofs between them -----------------------------
+    @router.get("/log/head", tags=["log"], summary="The log's latest signed tree head")
+    def log_head() -> dict[str, Any]:
+        with service.ledger.read() as conn:
+            signed = service.ledger.latest_tree_head(conn)
+            head = service.ledger.head(conn)
+        return {"signed_head": signed.as_json() if signed else None,
+                "log_id": head.log_id, "tree_size": head.seq, "root_hash": head.hash}
+
+    @router.get("/log/keys", tags=["log"],
+                summary="The public keys the log signs and signed its heads with")
+    def log_keys() -> dict[str, Any]:
+        keys = service.ledger.keys()
+        return {"keys": [{"key_id": k, "ed25519": v["public_key"],
+                          "retired": v["retired_us"] is not None} for k, v in keys.items()]}
+
+    @router.get("/log/consistency", tags=["log"],
+                summary="Proof that the tree of `first` events is a prefix of the tree of "
+                "`second` (RFC 9162)")
+    def log_consistency(
+        first: Annotated[int, Query(ge=0, le=2**62)],
+        second: Annotated[int | None, Query(ge=0, le=2**62,
+                                            description="Default: the latest signed head")]
+        = None,
+    ) -> dict[str, Any]:
+        with service.ledger.read() as conn:
+            size = service.ledger.head(conn).seq
+            if second is None:
+                signed = service.ledger.latest_tree_head(conn)
+                second = signed.tree_size if signed else size
+            if not first <= second <= size:
+                raise HTTPException(422, f"need first <= second <= {size} (the log's size)")
+            proof = service.ledger.consistency_proof(first, second, conn)
+            root = service.ledger.root_at(second, conn)
+        return {"first": first, "second": second, "second_root": root, "proof": proof}
+
     # -- administrators -------------------------------------------------------------------
     @router.post("/admin/events/import", response_model=ImportOut, tags=["admin"],
                  dependencies=[Depends(admin)], responses=ADMIN_ERRORS,

@@ -62,6 +62,8 @@ def create_app(config: ServiceConfig, ledger: Ledger | None = None) -> FastAPI:
         openapi_tags=[
             {"name": "member", "description": "A member's own setting (member token)"},
             {"name": "admin", "description": "Bulk import and export (admin key)"},
+            {"name": "log", "description": "The transparency log: signed tree heads, keys and "
+             "consistency proofs, for anyone (no key)"},
         ],
     )
     app.state.service = service

@@ -12,6 +12,9 @@ Secrets never come from the command line (it shows in process lists) and are nev
   per start, so sessions end on restart).
 - ``CONSENTGATE_SECURE_COOKIES``: ``1`` behind HTTPS, so that cookies get the Secure flag.
 - ``CONSENTGATE_CONTROLLER_NAME`` / ``_URL`` / ``_CONTACT``: the controller named on receipts.
+- ``CONSENTGATE_LEDGER_KEY_FILE`` (or the PEM itself in ``CONSENTGATE_LEDGER_KEY``): the
+  Ed25519 key the service signs the log's tree heads with. Without one the service runs, but
+  receipts prove inclusion in an unsigned tree only (demo mode makes a key for the run).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from consentgate.ledger.receipts import Controller
+from consentgate.ledger.signing import SigningKey, signing_key_from_env
 from consentgate.ledger.store import utcnow
 from consentgate.policy.model import Policy
 
@@ -53,6 +57,9 @@ class ServiceConfig:
     clock: Callable = utcnow
     # the registry of snapshots and training runs: answers "was my data used?"
     registry: str | None = None
+    # signs the log's tree heads; every sign_interval_s seconds when the log has grown
+    signing_key: SigningKey | None = None
+    sign_interval_s: float = 1.0
 
     def __post_init__(self) -> None:
         if len(self.token_secret) < MIN_SECRET_LENGTH:
@@ -88,6 +95,11 @@ class ServiceConfig:
             token_secret = secrets.token_urlsafe(32)
         if demo and admin_key is None:
             admin_key = secrets.token_urlsafe(32)
+        signing_key = signing_key_from_env(env=env)
+        if signing_key is None and demo:
+            from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+            signing_key = SigningKey(Ed25519PrivateKey.generate())
         controller = Controller(
             name=env.get("CONSENTGATE_CONTROLLER_NAME", "Platform operator"),
             url=env.get("CONSENTGATE_CONTROLLER_URL", policy.policy.notice_url),
@@ -106,4 +118,5 @@ class ServiceConfig:
             demo=demo,
             controller=controller,
             registry=registry,
+            signing_key=signing_key,
         )

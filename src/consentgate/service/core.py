@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from consentgate.contract.schema import ERASURE_SETTING
 from consentgate.eligibility.reference import PreferenceEvent
 from consentgate.ledger.chain import StoredEvent
+from consentgate.ledger.proofs import log_proof
 from consentgate.ledger.receipts import receipt_27560, receipt_kantara
 from consentgate.ledger.store import Ledger, NewEvent, SettingState, derive_state
 from consentgate.service.config import ServiceConfig
+from consentgate.service.log_signer import HeadSigner
 from consentgate.service.members import MemberDirectory, MemberProfile
 
 if TYPE_CHECKING:
@@ -47,8 +49,14 @@ class SettingsService:
         self.ledger = ledger if ledger is not None else Ledger(config.db, clock=config.clock)
         self.directory = MemberDirectory(config.policy, config.source)
         self._usage: UsageSource | None = None
+        self._signer: HeadSigner | None = None
+        if config.signing_key is not None:
+            self._signer = HeadSigner(self.ledger, config.signing_key, config.sign_interval_s)
+            self._signer.start()
 
     def close(self) -> None:
+        if self._signer is not None:
+            self._signer.stop()
         self.ledger.close()
         if self._usage is not None:
             self._usage.close()
@@ -125,8 +133,11 @@ class SettingsService:
         return event if event is not None and event.member_id == member_id else None
 
     def receipt(self, event: StoredEvent, fmt: ReceiptFormat = "iso27560") -> dict[str, Any]:
+        """The receipt, with the proof that the event is in the log (signed now, when no
+        signed head covers the event yet and the service holds the key)."""
         build = receipt_kantara if fmt == "kantara" else receipt_27560
-        return build(event, self.policy, self.config.controller)
+        log = log_proof(self.ledger, event, self.config.signing_key)
+        return build(event, self.policy, self.config.controller, log)
 
     def now(self) -> dt.datetime:
         return self.config.clock()

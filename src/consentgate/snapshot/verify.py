@@ -134,13 +134,37 @@ def verify_snapshot(
                     "the ledger's head as of T differs from the one the build recorded "
                     "(events effective before T were added or changed since)",
                 )
-            res.ran(f"consent: ledger chain verified, head #{consent_info['head_seq']} "
-                    "compared with the manifest's")
+            if built_with.get("tree_size") is not None:
+                _check_log_extends(consent, built_with, res)
+            res.ran(f"consent: ledger verified (tree of {consent_info['tree_size']} events), "
+                    f"head #{consent_info['head_seq']} compared with the manifest's")
         _verify_records(root, source, consent_src, policy, instants, key, manifest, res, say,
                         consent_dir, data_deleted=bool(deletion))
     finally:
         shutil.rmtree(consent_dir, ignore_errors=True)
     return res
+
+
+def _check_log_extends(consent: object, built: dict, res: VerifyResult) -> None:
+    """The log the build read (its size and root, and the signed head it pinned) is still a
+    prefix of the ledger now: a consistency proof from that head, and every event checked."""
+    from consentgate.ledger import Ledger
+    from consentgate.ledger.signing import TreeHead
+    from consentgate.ledger.verify import verify_ledger
+
+    signed = built.get("signed_head")
+    with Ledger(str(consent), read_only=True) as ledger:
+        report = verify_ledger(
+            ledger, since=TreeHead.from_json(signed) if signed else None,
+            pins={int(built["tree_size"]): built["root_hash"]})
+    for problem in report.problems:
+        res.add("consent", str(consent), f"the log the build read: {problem}")
+    if built.get("log_id") and report.log_id != built["log_id"]:
+        res.add("consent", str(consent), f"is log {report.log_id}, the build read log "
+                f"{built['log_id']}: the ledger was replaced")
+    res.ran(f"consent: the ledger still extends the log the build read (tree of "
+            f"{built['tree_size']} events"
+            + (f", signed head of {signed['tree_size']}" if signed else "") + ")")
 
 
 def _read_deletion(root: Path, res: VerifyResult) -> dict:

@@ -102,7 +102,8 @@ def run(
         _explain_cases(out, network, policy, t1)
 
         console.rule("[bold]4. Load the members' choices into the consent ledger")
-        _load_ledger(db, network, policy)
+        log_key = out / "ledger-signing.key"
+        _load_ledger(db, network, policy, log_key)
 
         console.rule("[bold]5. Build the training snapshot from the ledger, and register it")
         key_file = out / "pseudonym.key"
@@ -118,7 +119,8 @@ def run(
         run_id = _training_run(db, s1)
 
         console.rule("[bold]8. A member whose data is in it turns the setting off")
-        member = _opt_out(db, network, s1, policy, t1, parse_as_of(DEMO_OPT_OUT_AT))
+        member = _opt_out(db, network, s1, policy, t1, parse_as_of(DEMO_OPT_OUT_AT), log_key,
+                          out / "receipt-opt-out.json")
 
         console.rule(f"[bold]9. A second snapshot, as of {t2:%Y-%m-%d}")
         s2 = _build(network, policy, t2, out / "snapshot-2", db, key_file)
@@ -163,16 +165,19 @@ def _explain_cases(out: Path, network: Path, policy, t1) -> None:  # type: ignor
             show_explanation(source, policy, t1, first[case], max_records=6)
 
 
-def _load_ledger(db: str, network: Path, policy) -> None:  # type: ignore[no-untyped-def]
+def _load_ledger(db: str, network: Path, policy, log_key: Path) -> None:  # type: ignore[no-untyped-def]
     from consentgate.ledger import Ledger, init_ledger
     from consentgate.ledger.exchange import import_file
+    from consentgate.ledger.signing import new_key_file
 
     init_ledger(db)
+    key = new_key_file(log_key)
     with Ledger(db) as ledger:
         result = import_file(ledger, network, policy)
-        head = ledger.head()
-    say(f"{len(result.added):,} preference events recorded, each with a receipt; "
-        f"head #{head.seq} {head.hash[:16]}…")
+        head = ledger.sign_head(key)
+    say(f"{len(result.added):,} preference events recorded, each with a receipt; the log's "
+        f"tree of {head.tree_size:,} events, root {head.root_hash[:16]}…, signed with key "
+        f"{key.key_id} ({log_key})")
 
 
 def _build(network: Path, policy, as_of, out: Path, db: str, key_file: Path) -> Path:  # type: ignore[no-untyped-def]
@@ -214,7 +219,8 @@ def _training_run(db: str, snapshot: Path) -> str:
     return run.run_id
 
 
-def _opt_out(db: str, network: Path, snapshot: Path, policy, t1, when) -> str:  # type: ignore[no-untyped-def]
+def _opt_out(db: str, network: Path, snapshot: Path, policy, t1, when, log_key: Path,  # type: ignore[no-untyped-def]
+             receipt_file: Path) -> str:
     """The first member in the snapshot with no event after T1 turns the setting off."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
@@ -235,7 +241,30 @@ def _opt_out(db: str, network: Path, snapshot: Path, policy, t1, when) -> str:  
         )])
     say(f"{member} turned \"{policy.setting.name['en']}\" off on {when:%Y-%m-%d %H:%M} UTC "
         f"(ledger event #{event.seq}, receipt {event.receipt_id})")
+    _prove_receipt(db, event, policy, log_key, receipt_file)
     return member
+
+
+def _prove_receipt(db: str, event, policy, log_key: Path, receipt_file: Path) -> None:  # type: ignore[no-untyped-def]
+    """The member's receipt carries the proof that the change is in the log: checked here
+    as the member would, offline, with the log's public key."""
+    import json
+
+    from consentgate.ledger import Ledger
+    from consentgate.ledger.proofs import check_receipt, log_proof
+    from consentgate.ledger.receipts import receipt_27560
+    from consentgate.ledger.signing import load_signing_key
+
+    key = load_signing_key(log_key)
+    with Ledger(db) as ledger:
+        receipt = receipt_27560(event, policy, log=log_proof(ledger, event, key))
+    receipt_file.write_text(json.dumps(receipt, indent=2, ensure_ascii=False) + "\n")
+    check = check_receipt(receipt, {key.key_id: key.public})
+    if not check.ok:
+        raise typer.Exit(1)
+    say(f"receipt {receipt_file.name}: leaf {check.leaf_index} of the log's signed tree of "
+        f"{check.tree_size:,} events, inclusion proof checked offline with key {key.key_id} "
+        f"(consentgate ledger prove {receipt_file})")
 
 
 def _usage(db: str, member: str) -> None:

@@ -44,6 +44,7 @@ from consentgate.service.i18n import (
     pick_language,
     translations,
 )
+from consentgate.service.strict_json import StrictJSONRoute
 from consentgate.service.usage import access_report, day, describe, event_kind
 
 
@@ -70,7 +71,7 @@ def build_pages(service: SettingsService) -> APIRouter:
     policy = service.policy
     slug = setting_slug(service.key)
     setting_url = f"/settings/data-privacy/{slug}"
-    router = APIRouter(include_in_schema=False)
+    router = APIRouter(include_in_schema=False, route_class=StrictJSONRoute)
 
     def language(request: Request, member_language: str | None = None) -> str:
         asked = request.query_params.get("lang")

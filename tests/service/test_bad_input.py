@@ -1,23 +1,26 @@
 """Bad input never becomes a 500 (issue 11): JSON that Python's json module lets through but
 is not JSON (NaN, Infinity, numbers too large for a float, lone surrogates, text that is not
 UTF-8) gets 422 with a `detail` saying what is wrong, on every route, and nothing reaches
-the ledger; the pages' form posts with undecodable text get a 4xx."""
+the ledger; the pages' form posts with undecodable text get a 4xx; a streamed body over the
+limit gets 413 from a real server."""
 
 from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from consentgate.ledger import Ledger
+from consentgate.ledger import Ledger, init_ledger
 from consentgate.service.app import create_app
 from consentgate.service.config import ServiceConfig
 from consentgate.service.schemas import ChangeIn
 from tests.service.conftest import SETTING_API, SETTING_PAGE, admin_headers, bearer
+from tests.service.live import live_server
 
 ERASURE_API = "/api/v1/me/erasure"
 IMPORT_API = "/api/v1/admin/events/import"
@@ -215,3 +218,44 @@ def test_form_posts_with_undecodable_text_get_a_4xx(
     assert 400 <= answer.status_code < 500
     with Ledger(config.db) as ledger:
         assert ledger.count() <= 1  # the one well-formed post among them: the unknown field
+
+
+# -- streamed bodies over the limit -----------------------------------------------------------
+def test_a_chunked_body_over_the_limit_gets_413_from_a_real_server(tmp_path: Path) -> None:
+    db = str(tmp_path / "ledger.db")
+    init_ledger(db)
+    limit = 16 * 1024 * 1024
+
+    def chunks(total: int):  # type: ignore[no-untyped-def]
+        sent = 0
+        while sent < total:
+            size = min(1 << 20, total - sent)
+            sent += size
+            yield b" " * size
+
+    with live_server(db, tmp_path / "serve.log") as server:
+        for path in (IMPORT_API, ERASURE_API, SETTING_API):
+            # no Content-Length: httpx sends a generator as Transfer-Encoding: chunked
+            answer = httpx.request("PUT" if path == SETTING_API else "POST",
+                                   server.base_url + path, content=chunks(17_000_000),
+                                   headers={**admin_headers(), "Content-Type": "application/json"},
+                                   timeout=60)
+            assert answer.status_code == 413, (path, answer.text)
+            assert "larger than 16777216 bytes" in answer.json()["detail"]
+        # a form post: one field over the form parser's 1 MiB per field comes first, a 400
+        # that says so; many small fields hit the 1000-field limit; 16 MiB in all, the 413
+        fields = (b"f%d=%s&" % (i, b"x" * 900_000) for i in range(20))
+        for body, status, words in ((chunks(17_000_000), 400, "maximum size"),
+                                    (iter([b"a=1&" * 5000]), 400, "Too many fields"),
+                                    (fields, 413, "larger than 16777216 bytes")):
+            answer = httpx.post(server.base_url + "/signin", content=body, timeout=60,
+                                headers={"Content-Type": "application/x-www-form-urlencoded"})
+            assert answer.status_code == status and words in answer.text, answer.text
+        # just under the limit is not refused for its size
+        answer = httpx.post(server.base_url + IMPORT_API, content=chunks(limit - 16),
+                            headers={**admin_headers(), "Content-Type": "application/json"},
+                            timeout=60)
+        assert answer.status_code == 422, answer.text
+        assert httpx.get(server.base_url + "/healthz").status_code == 200
+    with Ledger(db) as ledger:
+        assert ledger.count() == 0

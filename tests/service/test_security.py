@@ -27,12 +27,77 @@ def claims(config: ServiceConfig, **overrides: object) -> dict[str, object]:
     return {k: v for k, v in base.items() if v is not None}
 
 
+def csrf_in(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
 def sign_in(client: TestClient, config: ServiceConfig, member: str) -> str:
-    """Sign in as the platform would (POST /signin with a token); returns the CSRF token."""
-    answer = client.post("/signin", data={"token": mint_member_token(config, member)})
-    assert answer.status_code == 200  # followed the redirect to /settings
-    page = client.get(SETTING_PAGE)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    """Sign in as a member arriving from the platform: its form posts the token to /signin,
+    the page asks to confirm, the member confirms with this site's form. Returns the CSRF
+    token of the session."""
+    token = mint_member_token(config, member)
+    asked = client.post("/signin", data={"token": token})
+    assert asked.status_code == 403 and 'action="/signin"' in asked.text
+    answer = client.post("/signin", data={"token": token, "csrf_token": csrf_in(asked.text)})
+    assert answer.status_code == 200 and answer.url.path == "/settings"
+    return csrf_in(client.get(SETTING_PAGE).text)
+
+
+def signed_in_as(client: TestClient) -> str | None:
+    page = client.get("/settings", follow_redirects=False)
+    if page.status_code == 303:
+        return None
+    return re.search(r"Signed in as ([^<]+)<", page.text).group(1).strip()
+
+
+def test_a_sign_in_posted_without_the_form_token_starts_no_session(
+    client: TestClient, config: ServiceConfig
+) -> None:
+    """Login CSRF: another site posts a valid token of its own member to /signin, so that
+    the victim's browser is signed in as that member and what the victim does is recorded
+    for them. Without this session's form token no session starts: the page asks first."""
+    attacker = mint_member_token(config, "fr_optout")
+    client.get("/")  # the browser has a session (and its form token) from an earlier visit
+    for form, headers in (({}, {"Origin": "https://evil.example"}),
+                          ({"csrf_token": "guess"}, {"Origin": "https://evil.example"}),
+                          ({}, {}), ({"csrf_token": ""}, {})):
+        answer = client.post("/signin", data={"token": attacker, **form}, headers=headers,
+                             follow_redirects=False)
+        assert answer.status_code == 403, answer.text
+        assert "location" not in answer.headers
+        assert signed_in_as(client) is None
+        # the page says for whom, and offers this site's own form
+        page = html.unescape(answer.text)
+        assert "fr_optout" in page and 'action="/signin"' in page
+        assert f'name="token" value="{attacker}"' in page
+    # a session already there stays as it was
+    sign_in(client, config, "fr_adult")
+    for form in ({}, {"csrf_token": "guess"}):
+        answer = client.post("/signin", data={"token": attacker, **form},
+                             headers={"Origin": "https://evil.example"})
+        assert answer.status_code == 403
+        assert signed_in_as(client) == "fr_adult"
+    # the right form token from another site is refused too (the Origin check)
+    csrf = csrf_in(client.get(SETTING_PAGE).text)
+    answer = client.post("/signin", data={"token": attacker, "csrf_token": csrf},
+                         headers={"Origin": "https://evil.example"})
+    assert answer.status_code == 403 and signed_in_as(client) == "fr_adult"
+    # confirmed on this site's own form, the sign-in happens
+    answer = client.post("/signin", data={"token": attacker, "csrf_token": csrf})
+    assert answer.status_code == 200 and signed_in_as(client) == "fr_optout"
+
+
+def test_the_demo_sign_in_needs_the_form_token(client: TestClient) -> None:
+    for form, headers in (({}, {}), ({"csrf_token": "guess"}, {}),
+                          ({"csrf_token": csrf_in(client.get("/demo").text)},
+                           {"Origin": "https://evil.example"})):
+        answer = client.post("/demo/signin", data={"member_id": "fr_optout", **form},
+                             headers=headers, follow_redirects=False)
+        assert answer.status_code == 403 and "location" not in answer.headers
+        assert signed_in_as(client) is None
+    answer = client.post("/demo/signin", data={"member_id": "fr_optout",
+                                               "csrf_token": csrf_in(client.get("/demo").text)})
+    assert answer.status_code == 200 and signed_in_as(client) == "fr_optout"
 
 
 @pytest.mark.parametrize(
@@ -150,7 +215,9 @@ def test_security_headers_and_limits(client: TestClient, config: ServiceConfig) 
     huge = client.post("/api/v1/admin/events/import", headers=admin_headers(),
                        content=b"x" * (config.max_body_bytes + 1))
     assert huge.status_code == 413
-    cookie = client.post("/signin", data={"token": mint_member_token(config, "fr_adult")},
+    token = mint_member_token(config, "fr_adult")
+    asked = client.post("/signin", data={"token": token})
+    cookie = client.post("/signin", data={"token": token, "csrf_token": csrf_in(asked.text)},
                          follow_redirects=False).headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
 
@@ -167,8 +234,9 @@ def test_logs_hold_no_personal_data(
     client.get(receipt, headers=me)
     client.get(SETTING_API, headers={"Authorization": "Bearer garbage"})
     client.put(SETTING_API, headers=me, json={"value": "nope"})
-    client.post("/signin", data={"token": token})
-    client.get(SETTING_PAGE)
+    asked = client.post("/signin", data={"token": token})  # the confirmation page, then
+    client.post("/signin", data={"token": token, "csrf_token": csrf_in(asked.text)})
+    assert "fr_adult" in client.get(SETTING_PAGE).text
     # an unexpected failure: a 500 that names the incident, and a log line without the data
     service = client.app.state.service  # type: ignore[attr-defined]
     monkeypatch.setattr(service, "view", lambda m: (_ for _ in ()).throw(

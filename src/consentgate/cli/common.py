@@ -42,6 +42,12 @@ def parse_as_of(text: str) -> dt.datetime:
     return value.astimezone(dt.UTC)
 
 
+def one_line(message: str) -> str:
+    """A database driver's message on one line: psycopg's "connection refused" goes on with
+    an indented hint on a line of its own."""
+    return " ".join(part.strip() for part in message.strip().splitlines() if part.strip())
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     sys.exit(code)
@@ -75,8 +81,11 @@ def clear_errors() -> Iterator[None]:
 
     try:
         yield
+    except (LedgerError, RegistryError) as exc:
+        # they may carry the database driver's words (a PostgreSQL server not answering)
+        fail(one_line(str(exc)))
     except (
-        UsageError, ContractError, PolicyError, LedgerError, RegistryError, FileExistsError,
+        UsageError, ContractError, PolicyError, FileExistsError,
         FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError,
     ) as exc:
         fail(str(exc))
@@ -87,7 +96,7 @@ def clear_errors() -> Iterator[None]:
         # a database under a ledger or registry failing (lost connection, dropped table)
         if type(exc).__module__.startswith("sqlalchemy"):
             orig = getattr(exc, "orig", None) or exc
-            fail(f"the database failed: {' '.join(str(orig).split())}")
+            fail(f"the database failed: {one_line(str(orig))}")
         raise
 
 

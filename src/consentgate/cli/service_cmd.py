@@ -44,6 +44,9 @@ def require_service_extra() -> None:
 def _load(db: str, policy: str, source: Path | None, demo: bool,  # type: ignore[no-untyped-def]
           registry: str | None = None):
     require_service_extra()
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from consentgate.cli.common import one_line
     from consentgate.contract.source import ContractError
     from consentgate.ledger import init_ledger
     from consentgate.ledger.errors import LedgerError
@@ -61,8 +64,13 @@ def _load(db: str, policy: str, source: Path | None, demo: bool,  # type: ignore
         init_ledger(db)  # create or upgrade: idempotent
         if registry is not None:
             _check_registry(registry)
-    except (ConfigError, LedgerError, PolicyError, ContractError) as exc:
+    except LedgerError as exc:
+        _fail(one_line(str(exc)))
+    except (ConfigError, PolicyError, ContractError) as exc:
         _fail(str(exc))
+    except SQLAlchemyError as exc:
+        # the ledger's database cannot be reached or read (PostgreSQL down, a locked file)
+        _fail(f"the ledger's database failed: {one_line(str(getattr(exc, 'orig', None) or exc))}")
     return config
 
 

@@ -5,11 +5,14 @@ before reading anything it will check), in WAL mode so that readers never wait f
 writer. A read-only engine opens the file with ``mode=ro``: commands that only read never
 change or create a database file. ``file_problem`` names a file that cannot be a SQLite
 database before SQLite gets to see it (SQLite creates a missing file on connect, and reads
-a zero-byte one as an empty database).
+a zero-byte one as an empty database); ``tables_or_problem`` lists a file's tables without
+writing anything (a read-write engine switches the file to WAL mode on its first connection,
+which changes the file and leaves -wal and -shm files beside it).
 """
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,6 +38,21 @@ def file_problem(path: Path, what: str) -> str | None:
     if header != SQLITE_HEADER:
         return f"{path} is not a SQLite database, so not a {what}"
     return None
+
+
+def tables_or_problem(path: Path) -> set[str] | str:
+    """The tables of the SQLite file at ``path``, read without writing anything, or why
+    they cannot be read."""
+    uri = f"file:{quote(str(path.expanduser().resolve()))}?mode=ro"
+    try:
+        con = sqlite3.connect(uri, uri=True, timeout=10)
+        try:
+            rows = con.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        return f"cannot read {path}: {exc}"
+    return {name for (name,) in rows}
 
 
 def sqlite_engine(

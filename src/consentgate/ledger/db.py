@@ -13,11 +13,13 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from consentgate.database.sqlite import file_problem, sqlite_engine
+from consentgate.database.sqlite import file_problem, sqlite_engine, tables_or_problem
 from consentgate.ledger.errors import LedgerError
 
 # Execution option that marks a connection as one that will append to the chain.
 WRITE_OPTION = "consentgate_ledger_write"
+# A SQLite file holding neither is not a ledger (whatever else it holds).
+LEDGER_TABLES = {"ledger_events", "ledger_head"}
 
 
 def normalise_url(db: str | Path) -> str:
@@ -58,8 +60,7 @@ def make_engine(
         raise LedgerError(f"not a database URL: {db!s}") from exc
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        if must_exist or read_only:
-            _check_sqlite_file(parsed.database, str(db))
+        _check_sqlite_file(parsed.database, str(db), must_exist=must_exist or read_only)
         if read_only:
             return _sqlite_read_only_engine(parsed.database)
         return _sqlite_engine(url, parsed.database)
@@ -77,15 +78,29 @@ def make_engine(
     )
 
 
-def _check_sqlite_file(database: str | None, given: str) -> None:
+def _check_sqlite_file(database: str | None, given: str, must_exist: bool = True) -> None:
+    """Refuse, before SQLite opens it (and writes to it), a file that cannot be the ledger.
+
+    Without ``must_exist`` (``ledger init``, ``serve``) a missing or zero-byte file is where
+    the ledger will be made; with it, the file must hold the ledger's tables."""
     if database in (None, "", ":memory:"):
         raise LedgerError("the ledger needs a SQLite file, not an in-memory database")
     path = Path(database).expanduser()
+    if not must_exist and (not path.exists() or (path.is_file() and not path.stat().st_size)):
+        return
     problem = file_problem(path, "ledger")
+    create = f"`consentgate ledger init --db {given}`"
+    if problem is None and must_exist:
+        tables = tables_or_problem(path)
+        if isinstance(tables, str):
+            problem = tables
+        elif not tables & LEDGER_TABLES:
+            problem = (f"{path} is a SQLite database but not a ledger (none of the ledger's "
+                       f"tables): check the path, or create a ledger there with {create}")
     if problem is None:
         return
     if not path.exists():
-        problem += f": create one with `consentgate ledger init --db {given}`"
+        problem += f": create one with {create}"
     raise LedgerError(problem)
 
 

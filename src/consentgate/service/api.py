@@ -47,6 +47,7 @@ from consentgate.service.schemas import (
     UtcInstant,
     VerifyOut,
 )
+from consentgate.service.strict_json import StrictJSONRoute
 from consentgate.service.usage import (
     UsageAnswer,
     access_report,
@@ -180,7 +181,7 @@ REGISTRY_DOWN = "the registry of training datasets cannot be read right now, ret
 
 def build_api(service: SettingsService) -> APIRouter:
     key = service.key
-    router = APIRouter(prefix="/api/v1")
+    router = APIRouter(prefix="/api/v1", route_class=StrictJSONRoute)
 
     def language_of(identity: MemberIdentity, lang: str | None, view: SettingView) -> str:
         return pick_language(lang, identity.language, view.profile.language)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from importlib import resources
+from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import (
-    http_exception_handler,
-    request_validation_exception_handler,
-)
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -25,6 +25,7 @@ from consentgate.service.core import SettingsService
 from consentgate.service.i18n import negotiate, pick_language, translations
 from consentgate.service.middleware import AccessLogAndErrors, BodyLimit, SecurityHeaders
 from consentgate.service.pages import SignInFirst, build_pages, environment
+from consentgate.service.strict_json import StrictJSONRoute
 
 DESCRIPTION = """
 The member's **Data for Generative AI Improvement** setting, for the platform's apps and
@@ -53,6 +54,32 @@ def _wants_html(request: Request) -> bool:
     )
 
 
+def printable(value: Any) -> Any:
+    """``value`` as an error answer can always carry it: what a client sent may be echoed
+    back (pydantic's ``input``), and infinities, lone surrogates and undecodable bytes cannot
+    be written as JSON or UTF-8, so they are written as escaped text instead."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", "backslashreplace")
+    if isinstance(value, dict):
+        return {printable(k): printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [printable(v) for v in value]
+    return value
+
+
+def _problems(exc: RequestValidationError) -> list[dict[str, Any]]:
+    errors = printable(list(exc.errors()))
+    for error in errors:
+        reason = (error.get("ctx") or {}).get("error") if isinstance(error, dict) else None
+        if error.get("type") == "json_invalid" and isinstance(reason, str):
+            error["msg"] = f"invalid JSON: {reason}"
+    return errors
+
+
 def create_app(config: ServiceConfig, ledger: Ledger | None = None) -> FastAPI:
     service = SettingsService(config, ledger)
     app = FastAPI(
@@ -67,6 +94,8 @@ def create_app(config: ServiceConfig, ledger: Ledger | None = None) -> FastAPI:
         ],
     )
     app.state.service = service
+    # every JSON body is decoded strictly (no NaN, no lone surrogate): see strict_json
+    app.router.route_class = StrictJSONRoute
     app.include_router(build_api(service))
     app.include_router(build_pages(service))
     app.mount("/static", StaticFiles(directory=str(resources.files("consentgate.service") /
@@ -96,21 +125,23 @@ def create_app(config: ServiceConfig, ledger: Ledger | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_html(request):
-            return error_page(request, exc.status_code, str(exc.detail))
-        return await http_exception_handler(request, exc)
+            return error_page(request, exc.status_code, printable(str(exc.detail)))
+        return await http_exception_handler(
+            request, StarletteHTTPException(exc.status_code, printable(exc.detail), exc.headers))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
+        errors = _problems(exc)
         if _wants_html(request):
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
+                f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in errors
             )
             return error_page(request, 422, problems)
-        return await request_validation_exception_handler(request, exc)
+        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
     @app.exception_handler(EventRejected)
     async def rejected(request: Request, exc: EventRejected) -> Response:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+        return JSONResponse({"detail": printable(str(exc))}, status_code=422)
 
     @app.exception_handler(OperationalError)
     async def busy(request: Request, exc: OperationalError) -> Response:

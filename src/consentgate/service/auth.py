@@ -8,7 +8,10 @@ Member token: a JWT (RFC 7519) signed with HMAC-SHA256 using ``CONSENTGATE_TOKEN
 
 Apps send it as ``Authorization: Bearer <token>``. A browser hands it over once, in a form
 POST to ``/signin`` (never in a URL, where it would end up in logs and history); the service
-then keeps a signed, HttpOnly session cookie for an hour. The member id comes only from the
+then keeps a signed, HttpOnly session cookie for an hour. That POST starts a session only with
+the session's CSRF token (``check_csrf``): posted from elsewhere (the platform's page, or a
+site signing the browser in as a member of its choosing) it gets a page of this site asking
+to confirm. The member id comes only from the
 token or the session, never from the request's path, query or body: a member can read and
 change their own setting and nothing else.
 """

@@ -76,7 +76,11 @@ class AccessLogAndErrors:
 
 
 class BodyLimit:
-    """Refuse bodies over ``max_bytes`` with 413, whether announced or streamed."""
+    """Refuse bodies over ``max_bytes`` with 413, whether announced or streamed.
+
+    A streamed body (``Transfer-Encoding: chunked``, no Content-Length) is counted as it is
+    read; when it passes the limit, reading stops, and whatever the application answers to
+    the cut-off body (FastAPI says 400, "error parsing the body") is replaced by the 413."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
@@ -95,23 +99,44 @@ class BodyLimit:
                     await _reply(send, 400, "bad Content-Length")
                     return
                 if too_big:
-                    await _reply(send, 413, f"body larger than {self.max_bytes} bytes")
+                    await _reply(send, 413, self.too_large)
                     return
         seen = 0
+        over = False  # the body passed the limit
+        answering = False  # the application's answer has started
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, over
+            if over:
+                raise _TooLarge
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    over = True
                     raise _TooLarge
             return message
 
+        async def guarded_send(message: Message) -> None:
+            nonlocal answering
+            if over and not answering:
+                return  # the answer to a cut-off body: the 413 goes instead
+            if message["type"] == "http.response.start":
+                answering = True
+            await send(message)
+
         try:
-            await self.app(scope, limited_receive, send)
-        except _TooLarge:
-            await _reply(send, 413, f"body larger than {self.max_bytes} bytes")
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not over or answering:
+                raise
+        if over and not answering:
+            await _reply(send, 413, self.too_large)
+
+    @property
+    def too_large(self) -> str:
+        mib = self.max_bytes / (1024 * 1024)
+        return f"request body larger than {self.max_bytes} bytes ({mib:g} MiB), the limit"
 
 
 class _TooLarge(Exception):

@@ -44,6 +44,7 @@ from consentgate.service.i18n import (
     pick_language,
     translations,
 )
+from consentgate.service.strict_json import StrictJSONRoute
 from consentgate.service.usage import access_report, day, describe, event_kind
 
 
@@ -70,7 +71,7 @@ def build_pages(service: SettingsService) -> APIRouter:
     policy = service.policy
     slug = setting_slug(service.key)
     setting_url = f"/settings/data-privacy/{slug}"
-    router = APIRouter(include_in_schema=False)
+    router = APIRouter(include_in_schema=False, route_class=StrictJSONRoute)
 
     def language(request: Request, member_language: str | None = None) -> str:
         asked = request.query_params.get("lang")
@@ -124,16 +125,31 @@ def build_pages(service: SettingsService) -> APIRouter:
         if session_member(request):
             return RedirectResponse("/settings", 303)
         lang = language(request)
-        return render(request, "signin.html", lang, title=gettext(lang)("Sign in"), error=None)
+        return render(request, "signin.html", lang, title=gettext(lang)("Sign in"), error=None,
+                      confirm=None)
 
     @router.post("/signin")
-    def signin(request: Request, token: Annotated[str, Form(max_length=4096)]) -> Response:
+    def signin(
+        request: Request,
+        token: Annotated[str, Form(max_length=4096)],
+        csrf_token: Annotated[str | None, Form(max_length=256)] = None,
+    ) -> Response:
         try:
             identity = verify_member_token(config, token)
         except InvalidToken as exc:
             lang = language(request)
             return render(request, "signin.html", lang, status=401,
-                          title=gettext(lang)("Sign in"), error=str(exc))
+                          title=gettext(lang)("Sign in"), error=str(exc), confirm=None)
+        try:
+            check_csrf(request, csrf_token)
+        except HTTPException:
+            # Posted without this session's form token: the platform's own form, or another
+            # site signing this browser in as someone else (login CSRF). No session is
+            # started; the page asks first, with a form of this site that carries the token.
+            lang = language(request)
+            return render(request, "signin.html", lang, status=403,
+                          title=gettext(lang)("Sign in"), error=None,
+                          confirm={"member_id": identity.member_id, "token": token})
         start_session(request, identity)
         return RedirectResponse("/settings", 303)
 

@@ -1,7 +1,8 @@
 """The JSON API's request and response bodies (they make the OpenAPI schema).
 
 Inputs are strict: unknown fields, strings for booleans, control characters, text that is not
-valid Unicode and instants outside 1970–2999 are refused with 422, before the ledger sees them.
+valid Unicode, NaN and infinities, and instants outside 1970–2999 are refused with 422, before
+the ledger sees them.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ Language = Literal["en", "fr"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN and infinities are refused when the body is decoded (strict_json); a number field
+    # added later refuses them here too, whatever decoded it
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ChangeIn(_Strict):

@@ -1,4 +1,5 @@
-"""The consent ledger: an append-only, hash-chained store of members' preference events.
+"""The consent ledger: a transparency log (RFC 9162 Merkle tree, signed tree heads) of members'
+preference events.
 
 ``read_events(db_url, as_of)`` and ``head_hash(db_url, as_of)`` are what the snapshot build
 uses to take consent from the ledger; ``Ledger`` is the store the settings service writes to.
@@ -34,6 +35,9 @@ _EXPORTS: dict[str, str] = {
     "ChainProblem": "consentgate.ledger.verify",
     "VerifyReport": "consentgate.ledger.verify",
     "verify_ledger": "consentgate.ledger.verify",
+    "TreeHead": "consentgate.ledger.signing",
+    "SigningKey": "consentgate.ledger.signing",
+    "read_verified": "consentgate.ledger.exchange",
 }
 
 if TYPE_CHECKING:
@@ -47,8 +51,10 @@ if TYPE_CHECKING:
         head_hash,
         import_file,
         read_events,
+        read_verified,
     )
     from consentgate.ledger.migrate import upgrade
+    from consentgate.ledger.signing import SigningKey, TreeHead
     from consentgate.ledger.store import Head, ImportResult, Ledger, NewEvent, SettingState
     from consentgate.ledger.verify import ChainProblem, VerifyReport, verify_ledger
 
@@ -73,7 +79,7 @@ def init_ledger(db_url: str) -> None:
 
 
 def verify_db(db_url: str) -> VerifyReport:
-    """Walk the chain of the ledger at ``db_url``."""
+    """Check the whole log at ``db_url`` in one consistent read."""
     from consentgate.ledger.store import Ledger
     from consentgate.ledger.verify import verify_ledger
 
@@ -93,7 +99,9 @@ __all__ = [
     "LedgerError",
     "NewEvent",
     "SettingState",
+    "SigningKey",
     "StoredEvent",
+    "TreeHead",
     "VerifyReport",
     "export_parquet",
     "head_hash",
@@ -101,6 +109,7 @@ __all__ = [
     "init_ledger",
     "normalise_url",
     "read_events",
+    "read_verified",
     "upgrade",
     "verify_db",
     "verify_ledger",

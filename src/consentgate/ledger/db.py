@@ -1,6 +1,6 @@
 """Database URLs and engines: SQLite by default, PostgreSQL supported.
 
-The hash chain needs appends to be serialised. On SQLite a write transaction starts with
+Appends to the log need to be serialised. On SQLite a write transaction starts with
 ``BEGIN IMMEDIATE`` (it takes the database's write lock before reading the chain head); on
 PostgreSQL the append locks the single ``ledger_head`` row with ``SELECT ... FOR UPDATE``.
 """
@@ -16,7 +16,7 @@ from sqlalchemy.exc import ArgumentError
 from consentgate.database.sqlite import file_problem, sqlite_engine, tables_or_problem
 from consentgate.ledger.errors import LedgerError
 
-# Execution option that marks a connection as one that will append to the chain.
+# Execution option that marks a connection as one that will append to the log.
 WRITE_OPTION = "consentgate_ledger_write"
 # A SQLite file holding neither is not a ledger (whatever else it holds).
 LEDGER_TABLES = {"ledger_events", "ledger_head"}

@@ -356,7 +356,7 @@ def build_api(service: SettingsService) -> APIRouter:
 
     @router.get("/admin/verify", response_model=VerifyOut, tags=["admin"],
                 dependencies=[Depends(admin)], responses=ADMIN_ERRORS,
-                summary="Check the hash chain")
+                summary="Check the whole log (one consistent read), as `ledger verify`")
     def verify() -> VerifyOut:
         report = verify_ledger(service.ledger)
         return VerifyOut(

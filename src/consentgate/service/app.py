@@ -29,7 +29,8 @@ from consentgate.service.strict_json import StrictJSONRoute
 
 DESCRIPTION = """
 The member's **Data for Generative AI Improvement** setting, for the platform's apps and
-administrators. Every change is appended to a hash-chained ledger and yields a receipt shaped
+administrators. Every change is appended to a transparency log (RFC 9162 Merkle tree, signed
+tree heads) and yields a receipt, with its inclusion proof, shaped
 after ISO/IEC TS 27560.
 
 **Members** (`memberToken`): `Authorization: Bearer <JWT>`, an HS256 JWT signed by the

@@ -1,5 +1,5 @@
 """Where consent comes from: the source's own preference_events, another source, or the
-consent ledger (a database URL), whose hash chain is verified before it is read."""
+consent ledger (a database URL), verified and read in one read transaction."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def open_consent(
     consent: str | Path | None, as_of: dt.datetime, folder: Path
 ) -> tuple[Source | None, dict]:
     """The consent source and how the manifest names it. A ledger (a database URL) is
-    verified first: a broken hash chain stops the build."""
+    verified in the same read transaction the events are read in: a ledger that fails
+    verification stops the build."""
     if consent is None:
         return None, {"kind": "source", "table": "preference_events"}
     if is_url(str(consent)):

@@ -117,6 +117,20 @@ def test_a_re_spelled_instant_is_tampering_not_a_new_time(db_url: str, spelling:
     assert not read.report.ok and read.events is None
 
 
+@pytest.mark.parametrize(("column", "stored"), [("value", 2), ("value", "yes"),
+                                                ("member_id", b"m1"), ("language", 7)])
+def test_a_value_of_another_type_is_tampering(db_url: str, column: str, stored: object) -> None:
+    """SQLite keeps any type in any column, and the driver reads 2 or 'yes' as True: the
+    stored types are checked, not only the values as read."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's typed columns refuse these")
+    with Ledger(db_url) as ledger:
+        fill(ledger)
+        # event #3 holds True: 2 and 'yes' read back as True, so its hash still matches
+        tamper(ledger, f"UPDATE ledger_events SET {column} = :v WHERE seq = 3", v=stored)
+        assert (3, "edited") in kinds(ledger)
+
+
 def test_an_edit_with_the_tree_recomputed_is_caught_by_the_signed_heads(
     ledger: Ledger, key: SigningKey
 ) -> None:

@@ -196,7 +196,34 @@ def _walk_events(
     report.head_seq = last_seq
     report.head_hash = frontier.root().hex()
     _check_nodes(conn, computed, report)
+    if conn.dialect.name == "sqlite":
+        _check_storage_types(conn, report)
     return roots
+
+
+# SQLite keeps whatever type a row was given, and the driver layer turns some of them into
+# what they resemble (2 or 'yes' into True): the stored types themselves are checked here.
+_SQLITE_TYPES = """
+SELECT seq, receipt_id FROM ledger_events
+WHERE typeof(seq) <> 'integer' OR typeof(value) <> 'integer' OR value NOT IN (0, 1)
+   OR typeof(effective_us) <> 'integer' OR typeof(recorded_us) <> 'integer'
+   OR typeof(receipt_id) <> 'text' OR typeof(member_id) <> 'text'
+   OR typeof(setting) <> 'text' OR typeof(source) <> 'text' OR typeof(policy_id) <> 'text'
+   OR typeof(policy_version) <> 'text' OR typeof(hash) <> 'text'
+   OR typeof(notice_version) NOT IN ('text', 'null') OR typeof(language) NOT IN ('text', 'null')
+   OR typeof(jurisdiction) NOT IN ('text', 'null')
+ORDER BY seq
+"""
+
+
+def _check_storage_types(conn: Connection, report: VerifyReport) -> None:
+    already = {p.seq for p in report.problems if p.kind == "edited"}
+    for seq, receipt_id in conn.exec_driver_sql(_SQLITE_TYPES):
+        if seq in already:
+            continue
+        report.add(ChainProblem(seq if type(seq) is int else None, receipt_id, "edited",
+                                f"event #{seq} (receipt {receipt_id}) holds a value of a type "
+                                "the ledger never writes: changed behind the ledger's back"))
 
 
 def _check_nodes(conn: Connection, computed: list[list[bytes]], report: VerifyReport) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI, Request
@@ -55,7 +57,20 @@ def _wants_html(request: Request) -> bool:
 
 def create_app(config: ServiceConfig, ledger: Ledger | None = None) -> FastAPI:
     service = SettingsService(config, ledger)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The member index is built (or found) and the ledger's committer started before
+        # the first request; on shutdown, after the last request, the changes still queued
+        # are committed before the process ends.
+        service.start()
+        try:
+            yield
+        finally:
+            service.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="consentgate settings service",
         version=__version__,
         description=DESCRIPTION,

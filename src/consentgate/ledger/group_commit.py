@@ -24,7 +24,12 @@ cannot be read, every change of the batch gets the error and none is retried, so
 change is ever recorded twice.
 
 Across processes (``consentgate serve --workers N``: one committer per process), appends
-are still serialised by the database's lock (``Ledger._write``).
+are still serialised by the database's lock (``Ledger._write``). On SQLite the committers
+of one ledger also queue on an advisory file lock (``<ledger file>.commit-lock``, flock)
+before they begin: SQLite's own busy handler waits by sleeping and polling (1, 2, 5, 10 …
+ms), which lets a waiting process sleep past the moment the lock is free; the kernel's lock
+wakes the next committer as soon as the previous one releases it. The database lock stays
+what guarantees one writer at a time; the file lock only orders the committers.
 
 The erasure request keeps its own path (``Ledger.request_erasure``): it is rare and its
 once-only check runs inside its transaction. Both paths share the ledger's write lock.
@@ -34,7 +39,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
+import os
 import queue
 import threading
 import time
@@ -101,6 +108,8 @@ class GroupCommitter:
         self._state_lock = threading.Lock()
         self._accepting = False
         self._thread: threading.Thread | None = None
+        self._lock_path = _commit_lock_path(ledger)
+        self._lock_fd: int | None = None
 
     # -- life cycle ------------------------------------------------------------------------
     def start(self) -> GroupCommitter:
@@ -124,6 +133,9 @@ class GroupCommitter:
             self._queue.put(_STOP)
         if thread is not None:
             thread.join(timeout)
+        if self._lock_fd is not None and (thread is None or not thread.is_alive()):
+            os.close(self._lock_fd)
+            self._lock_fd = None
 
     @property
     def accepting(self) -> bool:
@@ -237,7 +249,7 @@ class GroupCommitter:
         commit failed and whether it landed cannot be told."""
         stored: list[StoredEvent] | None = None
         try:
-            with self.ledger._write() as conn:
+            with self._process_lock(), self.ledger._write() as conn:
                 stored = self.ledger._append_locked(conn, events)
         except Exception as exc:
             if stored is None:  # failed before the commit: rolled back, nothing visible
@@ -250,6 +262,27 @@ class GroupCommitter:
                 return stored
             raise
         return stored
+
+    @contextlib.contextmanager
+    def _process_lock(self):  # type: ignore[no-untyped-def]
+        """The committers' file lock (SQLite file ledgers; see the module's docstring)."""
+        if self._lock_path is None:
+            yield
+            return
+        if self._lock_fd is None:
+            try:
+                self._lock_fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as exc:  # only an aid: without it SQLite's lock still serialises
+                log.warning("no commit lock file (%s): committers poll SQLite's lock",
+                            exc.strerror)
+                self._lock_path = None
+                yield
+                return
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     def _count(self, n: int) -> None:
         self.stats.batches += 1
@@ -278,6 +311,13 @@ class GroupCommitter:
             # RuntimeError: the loop is closed, nobody is waiting any more
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(_settle_async, items)
+
+
+def _commit_lock_path(ledger: Ledger) -> str | None:
+    url = ledger.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return os.path.expanduser(url.database) + ".commit-lock"
 
 
 class _OutcomeUnknown(Exception):

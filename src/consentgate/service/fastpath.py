@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from consentgate.ledger.errors import EventRejected, LedgerError
+from consentgate.service.api import record_change
 from consentgate.service.auth import InvalidToken, verify_member_token
 from consentgate.service.schemas import ChangeIn
 
@@ -95,8 +96,6 @@ class ChangeFastPath:
         if change is None or identity is None:
             await self.app(scope, _replay([body], None, receive), send)
             return
-        from consentgate.service.api import record_change
-
         scope["route"] = self.route
         try:
             response = await record_change(self.service, identity, change)

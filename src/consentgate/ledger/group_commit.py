@@ -69,6 +69,8 @@ class CommitterStats:
     largest_batch: int = 0
     retried_batches: int = 0  # batches whose transaction failed and were retried one by one
     failed_events: int = 0
+    lock_wait_s: float = 0.0  # waiting for the other processes' committers (SQLite)
+    transaction_s: float = 0.0  # in write transactions, commits included
 
 
 class _AsyncWaiter:
@@ -249,8 +251,14 @@ class GroupCommitter:
         commit failed and whether it landed cannot be told."""
         stored: list[StoredEvent] | None = None
         try:
-            with self._process_lock(), self.ledger._write() as conn:
-                stored = self.ledger._append_locked(conn, events)
+            began = time.perf_counter()
+            with self._process_lock():
+                locked = time.perf_counter()
+                with self.ledger._write() as conn:
+                    stored = self.ledger._append_locked(conn, events)
+                done = time.perf_counter()
+            self.stats.lock_wait_s += locked - began
+            self.stats.transaction_s += done - locked
         except Exception as exc:
             if stored is None:  # failed before the commit: rolled back, nothing visible
                 raise

@@ -4,6 +4,7 @@ receipt. Every function takes the member id from the caller's verified identity.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
     from consentgate.service.usage import UsageAnswer, UsageSource
 
 ReceiptFormat = Literal["iso27560", "kantara"]
+
+# How long the committer waits for more changes before it commits a batch (milliseconds):
+# a few changes more per transaction for a little latency (see ledger.group_commit).
+COMMIT_DELAY_ENV = "CONSENTGATE_COMMIT_DELAY_MS"
+DEFAULT_COMMIT_DELAY_MS = 2.0
 
 
 @dataclass(frozen=True)
@@ -63,7 +69,7 @@ class SettingsService:
         with self._committer_lock:
             committer = self._committer
             if committer is None:  # never started: later changes must not start one
-                self._committer = committer = GroupCommitter(self.ledger)
+                self._committer = committer = self._new_committer()
         committer.close()
 
     @property
@@ -73,9 +79,13 @@ class SettingsService:
         if committer is None:
             with self._committer_lock:
                 if self._committer is None:
-                    self._committer = GroupCommitter(self.ledger).start()
+                    self._committer = self._new_committer().start()
                 committer = self._committer
         return committer
+
+    def _new_committer(self) -> GroupCommitter:
+        delay_ms = float(os.environ.get(COMMIT_DELAY_ENV, DEFAULT_COMMIT_DELAY_MS))
+        return GroupCommitter(self.ledger, max_delay_s=max(delay_ms, 0.0) / 1000)
 
     def close(self) -> None:
         self.stop()

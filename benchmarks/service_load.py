@@ -123,7 +123,7 @@ class Recovery:
     acknowledged_after: int = 0
     missing: int = 0
     unacknowledged_recorded: int = 0  # in flight at the kill: recorded, never answered
-    errors_at_kill: int = 0
+    errors_at_kill: int = 0  # wrk2's connect/read errors, retrying while the server was down
     chain_ok: bool = False
     integrity: str = ""
 
@@ -380,7 +380,7 @@ def markdown(setups: list[Setup], recoveries: list[Recovery], notes: list[str],
     if recoveries:
         lines += ["", "Recovery (kill -9 of the server mid-load, restart, load again):", "",
                   "| backend | workers | acknowledged before the kill | after the restart | "
-                  "missing | recorded, never acknowledged | errors at the kill | chain | "
+                  "missing | recorded, never acknowledged | wrk2 errors while it was down | chain | "
                   "SQLite integrity |", "|---|---:|---:|---:|---:|---:|---:|---|---|"]
         for r in recoveries:
             lines.append(
@@ -512,6 +512,8 @@ def main() -> None:
         "database CPU: the PostgreSQL server's.",
         *versions,
     ]
+    version = subprocess.run([wrk2, "-v"], capture_output=True, text=True).stdout.split("\n")[0]
+    notes.insert(1, f"Load generator: {version.strip() or 'wrk2'} (wrk2, built from source).")
     command = "python benchmarks/service_load.py " + " ".join(
         a for a in sys.argv[1:] if not a.startswith("--wrk2") and a != wrk2)
     section = markdown(setups, recoveries, notes, command.strip())

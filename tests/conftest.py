@@ -12,6 +12,22 @@ from consentgate.contract.schema import TABLES
 UTC = dt.UTC
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _member_index_cache(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The settings service's member indexes go to a folder of the test session (servers
+    started as subprocesses inherit it), not to the user's cache."""
+    import os
+
+    folder = tmp_path_factory.mktemp("member-index-cache")
+    before = os.environ.get("CONSENTGATE_CACHE_DIR")
+    os.environ["CONSENTGATE_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("CONSENTGATE_CACHE_DIR", None)
+    else:
+        os.environ["CONSENTGATE_CACHE_DIR"] = before
+
+
 def ts(*a: int) -> dt.datetime:
     return dt.datetime(*a, tzinfo=UTC)
 

@@ -17,10 +17,10 @@ SESSION_SECRET = "test-session-secret-" + "s" * 32
 @contextmanager
 def live_server(
     db: str, log: Path, source: Path | None = None, demo: bool = False,
-    registry: str | None = None,
+    registry: str | None = None, workers: int | None = None,
 ) -> Iterator[LiveServer]:
     env = {"CONSENTGATE_TOKEN_SECRET": TOKEN_SECRET, "CONSENTGATE_ADMIN_KEY": ADMIN_KEY,
            "CONSENTGATE_SESSION_SECRET": SESSION_SECRET}
     with _live_server(db, log, env, source=source, demo=demo,
-                      registry=registry) as server:
+                      registry=registry, workers=workers) as server:
         yield server

@@ -42,15 +42,17 @@ async def hammer(base_url: str, tokens: dict[str, str]) -> dict[str, bool]:
 
 
 @pytest.mark.parametrize(
-    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+    "backend, workers",
+    [("sqlite", 1), ("sqlite", 2), pytest.param("postgresql", 1, marks=pytest.mark.postgres)],
 )
-def test_parallel_changes_lose_nothing(backend: str, tmp_path: Path) -> None:
+def test_parallel_changes_lose_nothing(backend: str, workers: int, tmp_path: Path) -> None:
+    """One server process, or two (serve --workers 2: two committers, one chain)."""
     db = f"sqlite:///{tmp_path / 'ledger.db'}" if backend == "sqlite" else fresh_postgres_url()
     init_ledger(db)
     signer = ServiceConfig(db=db, policy=load_policy(), token_secret=TOKEN_SECRET)
     members = [f"member-{i:03d}-secret" for i in range(MEMBERS)]
     tokens = {m: mint_member_token(signer, m) for m in members}
-    with live_server(db, tmp_path / "server.log") as server:
+    with live_server(db, tmp_path / "server.log", workers=workers) as server:
         last = asyncio.run(hammer(server.base_url, tokens))
         with httpx.Client(base_url=server.base_url) as client:
             for m in members[:10]:

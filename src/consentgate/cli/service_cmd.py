@@ -7,7 +7,9 @@ it together with ``token`` (mint a member token, as the platform would) for use 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -22,6 +24,9 @@ def _fail(message: str) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     sys.exit(2)
 
+
+# What `serve --workers N` hands its worker processes (they build their own app from it).
+SERVE_OPTIONS_ENV = "CONSENTGATE_SERVE_OPTIONS"
 
 SERVICE_MODULES = ("fastapi", "uvicorn", "babel", "itsdangerous", "jwt", "jinja2")
 
@@ -99,6 +104,9 @@ def serve(
     registry: Annotated[str | None, typer.Option(
         "--registry", help="Registry of snapshots and training runs (SQLite file or URL): "
         "the page then tells each member whether their data was used.")] = None,
+    workers: Annotated[int, typer.Option(
+        "--workers", min=1, max=64, help="Server processes (uvicorn workers), each with its "
+        "own ledger committer; appends stay serialised by the database's lock.")] = 1,
 ) -> None:
     """Serve the settings page and the JSON API (secrets from CONSENTGATE_* variables)."""
     config = _load(db, policy, source, demo, registry)
@@ -106,17 +114,49 @@ def serve(
 
     from consentgate.service.app import create_app
 
+    _configure_logging()
+    if demo:
+        typer.echo(f"demo mode: sign in at http://{host}:{port}/demo", err=True)
+        typer.echo(f"demo admin key (X-Admin-Key): {config.admin_key}", err=True)
+    # access_log off: uvicorn's access log prints paths and query strings; ours does not.
+    options = dict(host=host, port=port, access_log=False, log_level="info",
+                   server_header=False)
+    if workers == 1:
+        uvicorn.run(create_app(config), **options)  # type: ignore[arg-type]
+        return
+    # Each worker builds its app from these options; the secrets this process made up
+    # (demo keys, the session key) go along so that every worker signs and checks alike.
+    os.environ[SERVE_OPTIONS_ENV] = json.dumps(
+        {"db": db, "policy": policy, "source": str(source) if source else None,
+         "demo": demo, "registry": registry})
+    os.environ["CONSENTGATE_TOKEN_SECRET"] = config.token_secret
+    os.environ["CONSENTGATE_SESSION_SECRET"] = config.session_secret
+    if config.admin_key is not None:
+        os.environ["CONSENTGATE_ADMIN_KEY"] = config.admin_key
+    uvicorn.run("consentgate.cli.service_cmd:worker_app", factory=True, workers=workers,
+                **options)  # type: ignore[arg-type]
+
+
+def _configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # SQL statements carry member ids in their parameters: never let them reach the log.
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
     # the usage answer opens the ledger read-only per request: no migration chatter per page
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    if demo:
-        typer.echo(f"demo mode: sign in at http://{host}:{port}/demo", err=True)
-        typer.echo(f"demo admin key (X-Admin-Key): {config.admin_key}", err=True)
-    # access_log off: uvicorn's access log prints paths and query strings; ours does not.
-    uvicorn.run(create_app(config), host=host, port=port, access_log=False,
-                log_level="info", server_header=False)
+
+
+def worker_app():  # type: ignore[no-untyped-def]
+    """The app of one `serve --workers N` process (uvicorn calls it in each worker)."""
+    from consentgate.policy import load_policy
+    from consentgate.service.app import create_app
+    from consentgate.service.config import ServiceConfig
+
+    _configure_logging()
+    options = json.loads(os.environ[SERVE_OPTIONS_ENV])
+    source = Path(options["source"]) if options["source"] else None
+    config = ServiceConfig.from_env(options["db"], load_policy(options["policy"]), source,
+                                    options["demo"], registry=options["registry"])
+    return create_app(config)
 
 
 @app.command()

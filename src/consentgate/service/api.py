@@ -80,12 +80,16 @@ def _service(request: Request) -> SettingsService:
     return request.app.state.service
 
 
-def member(request: Request, _: Annotated[Any, Depends(member_scheme)] = None) -> MemberIdentity:
+# Both checks are async (they only compute): FastAPI would run a plain function in its thread
+# pool, a thread hop per request.
+async def member(
+    request: Request, _: Annotated[Any, Depends(member_scheme)] = None
+) -> MemberIdentity:
     """The member the bearer token names (401 otherwise)."""
     return bearer_member(_service(request).config, request)
 
 
-def admin(request: Request, _: Annotated[Any, Depends(admin_scheme)] = None) -> None:
+async def admin(request: Request, _: Annotated[Any, Depends(admin_scheme)] = None) -> None:
     require_admin(_service(request).config, request)
 
 
@@ -174,6 +178,26 @@ def usage_out(
     )
 
 
+async def record_change(
+    service: SettingsService, identity: MemberIdentity, change: ChangeIn
+) -> Response:
+    """What ``PUT /api/v1/me/settings/{key}`` does once its input is checked (the route and
+    its fast path, ``service.fastpath``, share it): record the change, answer ChangeOut.
+
+    async: the request waits for its batch's commit (group commit) without a thread."""
+    event, state, profile = await service.change_async(
+        identity.member_id, change.value, change.source, change.language or identity.language)
+    language = pick_language(change.language, identity.language, profile.language)
+    body = ChangeOut(
+        state=setting_out(service, state, profile, language),
+        event=EventOut.of(event),
+        receipt_url=f"/api/v1/me/receipts/{event.receipt_id}",
+    )
+    # Built and checked here already: returned as is rather than validated a second time
+    # against response_model (which still documents it).
+    return Response(body.model_dump_json(), media_type="application/json")
+
+
 NO_REGISTRY = ("usage information is not available here: the service runs without a registry "
                "of training datasets (consentgate serve --registry URL)")
 REGISTRY_DOWN = "the registry of training datasets cannot be read right now, retry later"
@@ -194,15 +218,8 @@ def build_api(service: SettingsService) -> APIRouter:
 
     @router.put(f"/me/settings/{key}", response_model=ChangeOut, tags=["member"],
                 responses=ERROR_RESPONSES, summary="Turn my setting on or off, from now on")
-    def put_setting(identity: Member, change: ChangeIn) -> ChangeOut:
-        event, state, profile = service.change(identity.member_id, change.value, change.source,
-                                               change.language or identity.language)
-        language = pick_language(change.language, identity.language, profile.language)
-        return ChangeOut(
-            state=setting_out(service, state, profile, language),
-            event=EventOut.of(event),
-            receipt_url=f"/api/v1/me/receipts/{event.receipt_id}",
-        )
+    async def put_setting(identity: Member, change: ChangeIn) -> Response:
+        return await record_change(service, identity, change)
 
     @router.get("/me/history", response_model=HistoryOut, tags=["member"],
                 responses=ERROR_RESPONSES,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from typing import Any
 
@@ -22,6 +24,7 @@ from consentgate.ledger.store import Ledger
 from consentgate.service.api import build_api
 from consentgate.service.config import ServiceConfig
 from consentgate.service.core import SettingsService
+from consentgate.service.fastpath import ChangeFastPath, ledger_failure_response
 from consentgate.service.i18n import negotiate, pick_language, translations
 from consentgate.service.middleware import AccessLogAndErrors, BodyLimit, SecurityHeaders
 from consentgate.service.pages import SignInFirst, build_pages, environment
@@ -83,7 +86,20 @@ def _problems(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 def create_app(config: ServiceConfig, ledger: Ledger | None = None) -> FastAPI:
     service = SettingsService(config, ledger)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The member index is built (or found) and the ledger's committer started before
+        # the first request; on shutdown, after the last request, the changes still queued
+        # are committed before the process ends.
+        service.start()
+        try:
+            yield
+        finally:
+            service.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="consentgate settings service",
         version=__version__,
         description=DESCRIPTION,
@@ -144,20 +160,19 @@ def create_app(config: ServiceConfig, ledger: Ledger | None = None) -> FastAPI:
     async def rejected(request: Request, exc: EventRejected) -> Response:
         return JSONResponse({"detail": printable(str(exc))}, status_code=422)
 
-    @app.exception_handler(OperationalError)
-    async def busy(request: Request, exc: OperationalError) -> Response:
-        # The database is locked or unreachable: say so and let the client retry.
-        return JSONResponse({"detail": "ledger busy or unavailable, retry"}, status_code=503,
-                            headers={"Retry-After": "1"})
-
+    @app.exception_handler(OperationalError)  # the database is locked or unreachable
     @app.exception_handler(LedgerError)
-    async def ledger_error(request: Request, exc: LedgerError) -> Response:
-        return JSONResponse({"detail": "ledger unavailable"}, status_code=503)
+    async def ledger_failure(request: Request, exc: Exception) -> Response:
+        response = ledger_failure_response(exc)
+        assert response is not None
+        return response
 
     # Outermost last: security headers on everything, the access log sees every answer.
     app.add_middleware(SessionMiddleware, secret_key=config.session_secret,
                        session_cookie="cg_session", max_age=config.session_max_age_s,
                        same_site="lax", https_only=config.secure_cookies)
+    # inside the body limit, access log and security headers, outside the session
+    app.add_middleware(ChangeFastPath, service=service)
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
     app.add_middleware(AccessLogAndErrors)
     app.add_middleware(SecurityHeaders)

@@ -4,12 +4,15 @@ receipt. Every function takes the member id from the caller's verified identity.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from consentgate.contract.schema import ERASURE_SETTING
 from consentgate.eligibility.reference import PreferenceEvent
 from consentgate.ledger.chain import StoredEvent
+from consentgate.ledger.group_commit import GroupCommitter
 from consentgate.ledger.proofs import log_proof
 from consentgate.ledger.receipts import receipt_27560, receipt_kantara
 from consentgate.ledger.store import Ledger, NewEvent, SettingState, derive_state
@@ -21,6 +24,11 @@ if TYPE_CHECKING:
     from consentgate.service.usage import UsageAnswer, UsageSource
 
 ReceiptFormat = Literal["iso27560", "kantara"]
+
+# How long the committer waits for more changes before it commits a batch (milliseconds):
+# a few changes more per transaction for a little latency (see ledger.group_commit).
+COMMIT_DELAY_ENV = "CONSENTGATE_COMMIT_DELAY_MS"
+DEFAULT_COMMIT_DELAY_MS = 2.0
 
 
 @dataclass(frozen=True)
@@ -53,11 +61,44 @@ class SettingsService:
         if config.signing_key is not None:
             self._signer = HeadSigner(self.ledger, config.signing_key, config.sign_interval_s)
             self._signer.start()
+        self._committer: GroupCommitter | None = None
+        self._committer_lock = threading.Lock()
+
+    # -- life cycle (the app's lifespan calls these) -----------------------------------------
+    def start(self) -> None:
+        """Build the member index (if there is a source) and start the ledger's committer."""
+        self.directory.prepare()
+        _ = self.committer
+
+    def stop(self) -> None:
+        """Commit the changes still queued and stop the committer (new changes are refused)."""
+        with self._committer_lock:
+            committer = self._committer
+            if committer is None:  # never started: later changes must not start one
+                self._committer = committer = self._new_committer()
+        committer.close()
+
+    @property
+    def committer(self) -> GroupCommitter:
+        """The group committer live changes go through (started on first use)."""
+        committer = self._committer
+        if committer is None:
+            with self._committer_lock:
+                if self._committer is None:
+                    self._committer = self._new_committer().start()
+                committer = self._committer
+        return committer
+
+    def _new_committer(self) -> GroupCommitter:
+        delay_ms = float(os.environ.get(COMMIT_DELAY_ENV, DEFAULT_COMMIT_DELAY_MS))
+        return GroupCommitter(self.ledger, max_delay_s=max(delay_ms, 0.0) / 1000)
 
     def close(self) -> None:
         if self._signer is not None:
             self._signer.stop()
+        self.stop()
         self.ledger.close()
+        self.directory.close()
         if self._usage is not None:
             self._usage.close()
 
@@ -105,26 +146,38 @@ class SettingsService:
             jurisdiction=profile.country,
         )
 
+    def new_change(
+        self, member_id: str, value: bool, source: str, language: str | None
+    ) -> tuple[NewEvent, MemberProfile]:
+        """The event a member's change records, and the member's profile (its country is
+        the event's jurisdiction)."""
+        profile = self.directory.profile(member_id, [], self.config.clock())
+        policy = self.policy.policy
+        event = NewEvent(
+            member_id=member_id, setting=self.key, value=value, source=source,
+            policy_id=policy.id, policy_version=policy.version,
+            notice_version=policy.notice_version, language=language,
+            jurisdiction=profile.country,
+        )
+        return event, profile
+
     def change(
         self, member_id: str, value: bool, source: str, language: str | None
     ) -> tuple[StoredEvent, SettingState, MemberProfile]:
         """Record a change; returns the event and the state it creates (a live change is
-        always the member's latest event, so the state is the event's value)."""
-        profile = self.directory.profile(member_id, [], self.config.clock())
-        event = self.ledger.record_change(
-            NewEvent(
-                member_id=member_id,
-                setting=self.key,
-                value=value,
-                source=source,
-                policy_id=self.policy.policy.id,
-                policy_version=self.policy.policy.version,
-                notice_version=self.policy.policy.notice_version,
-                language=language,
-                jurisdiction=profile.country,
-            )
-        )
-        return event, SettingState(self.key, event.value, False, event), profile
+        always the member's latest event, so the state is the event's value). Blocks the
+        calling thread until the change's batch is committed."""
+        event, profile = self.new_change(member_id, value, source, language)
+        stored = self.committer.record_change(event)
+        return stored, SettingState(self.key, stored.value, False, stored), profile
+
+    async def change_async(
+        self, member_id: str, value: bool, source: str, language: str | None
+    ) -> tuple[StoredEvent, SettingState, MemberProfile]:
+        """``change`` for an async endpoint: waits for the commit without holding a thread."""
+        event, profile = self.new_change(member_id, value, source, language)
+        stored = await self.committer.record(event)
+        return stored, SettingState(self.key, stored.value, False, stored), profile
 
     def own_event(self, member_id: str, receipt_id: str) -> StoredEvent | None:
         """The event behind a receipt, only if it is the member's own (None otherwise, so

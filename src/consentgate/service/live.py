@@ -1,9 +1,13 @@
 """A real `consentgate serve` in a subprocess on a free loopback port, for tests, benchmarks
-and local trials. It is stopped by its process id when the ``with`` block ends."""
+and local trials. It runs in its own process group (its uvicorn workers too), which is
+stopped by its id when the ``with`` block ends; ``kill()`` ends it at once (SIGKILL), as a
+crash would."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -21,9 +25,21 @@ class LiveServer:
     base_url: str
     log: Path
     db: str
+    process: subprocess.Popen | None = None
 
     def log_text(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL to the server and its workers: no shutdown, no drain, as in a crash."""
+        if self.process is not None and self.process.poll() is None:
+            _signal_group(self.process, signal.SIGKILL)
+            self.process.wait(timeout=15)
+
+
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)  # the group the server leads (start_new_session)
 
 
 def free_port() -> int:
@@ -41,6 +57,7 @@ def live_server(
     demo: bool = False,
     start_timeout: float = 60,
     registry: str | None = None,
+    workers: int | None = None,
 ) -> Iterator[LiveServer]:
     """Start the service with ``env`` added to the environment (its CONSENTGATE_* secrets),
     wait until /healthz answers, yield, then stop it."""
@@ -53,9 +70,11 @@ def live_server(
         command.append("--demo")
     if registry is not None:
         command += ["--registry", registry]
-    with open(log, "wb") as out:
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    with open(log, "ab") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
-                                   env={**os.environ, **env})
+                                   env={**os.environ, **env}, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + start_timeout
@@ -70,11 +89,12 @@ def live_server(
             if time.monotonic() > deadline:
                 raise RuntimeError(f"consentgate serve did not start:\n{log.read_text()}")
             time.sleep(0.2)
-        yield LiveServer(base, log, db)
+        yield LiveServer(base, log, db, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        if process.poll() is None:
+            _signal_group(process, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+                process.wait(timeout=5)

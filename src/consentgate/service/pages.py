@@ -302,13 +302,14 @@ def build_pages(service: SettingsService) -> APIRouter:
         return RedirectResponse(f"{setting_url}#usage", 303)
 
     @router.post(setting_url)
-    def change_setting(
+    async def change_setting(
         request: Request,
         value: Annotated[Literal["on", "off"], Form()],
         csrf_token: Annotated[str | None, Form(max_length=256)] = None,
     ) -> Response:
+        # async: waits for the change's batch to commit (group commit) without a thread
         member, lang = posted_by(request, csrf_token)
-        event, _, _ = service.change(member, value == "on", "web", lang)
+        event, _, _ = await service.change_async(member, value == "on", "web", lang)
         request.session["saved"] = event.receipt_id
         return RedirectResponse(setting_url, 303)
 

@@ -102,6 +102,11 @@ class Frontier:
         self.size += 1
         return made
 
+    def copy(self) -> Frontier:
+        other = Frontier()
+        other.size, other._stack = self.size, list(self._stack)
+        return other
+
     def root(self) -> bytes:
         if not self._stack:
             return EMPTY_ROOT

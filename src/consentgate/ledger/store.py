@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from sqlalchemy import Engine, and_, func, insert, inspect, or_, select, update
+from sqlalchemy import Engine, func, insert, inspect, select, tuple_, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
@@ -25,6 +25,7 @@ from consentgate.eligibility.reference import PreferenceEvent, setting_at
 from consentgate.ledger import merkle
 from consentgate.ledger.chain import (
     GENESIS_HASH,
+    LEAF_FORMAT,
     StoredEvent,
     event_hash,
     format_time,
@@ -224,6 +225,7 @@ class Ledger:
         # handler polls with growing sleeps, which made tail latency seconds long under load.
         # Other processes are still kept out by the database lock (see ``db``).
         self._write_lock = threading.Lock()
+        self._frontier_cache: tuple[int, str, merkle.Frontier] | None = None
         if check_schema:
             self._check_schema()
 
@@ -340,7 +342,7 @@ class Ledger:
         # recorded_at strictly increases along the log, even if the clock steps back, so a
         # live change (effective when recorded) always comes after every earlier event.
         recorded = now if head.recorded_at is None else max(now, head.recorded_at + ONE_MICROSECOND)
-        frontier = _frontier(conn, head.seq)
+        frontier = self._frontier_for(conn, head)
         seq = head.seq
         stored: list[StoredEvent] = []
         nodes: list[dict[str, object]] = []
@@ -367,8 +369,10 @@ class Ledger:
                 "language": e.language,
                 "jurisdiction": e.jurisdiction,
             }
-            event = StoredEvent(**content, hash="")
-            event = StoredEvent(**content, hash=event_hash(event.content()))
+            leaf = {**content, "format": LEAF_FORMAT, "effective_us": to_us(effective),
+                    "recorded_us": to_us(recorded)}
+            del leaf["effective_at"], leaf["recorded_at"]
+            event = StoredEvent(**content, hash=event_hash(leaf))
             stored.append(event)
             nodes += [{"level": level, "idx": idx, "hash": h.hex()}
                       for level, idx, h in frontier.append(bytes.fromhex(event.hash))[1:]]
@@ -385,7 +389,18 @@ class Ledger:
             .values(seq=last.seq, hash=frontier.root().hex(),
                     recorded_us=to_us(last.recorded_at))
         )
+        # valid only for a head of exactly this size and root: a transaction that does not
+        # commit leaves the head where it was, so the next append finds no match
+        self._frontier_cache = (last.seq, frontier.root().hex(), frontier)
         return stored
+
+    def _frontier_for(self, conn: Connection, head: Head) -> merkle.Frontier:
+        """The right edge of the tree, from the last append of this process when the head is
+        still the one it left (else another process appended: read it from the nodes)."""
+        cached = self._frontier_cache
+        if cached is not None and cached[0] == head.seq and cached[1] == head.hash:
+            return cached[2].copy()
+        return _frontier(conn, head.seq)
 
     def _existing_keys(self, conn: Connection, member_ids: set[str]) -> set[tuple]:
         keys: set[tuple] = set()
@@ -586,7 +601,7 @@ class NodeReader:
             cols = nodes_table.c
             for level, idx, value in self.conn.execute(
                     select(cols.level, cols.idx, cols.hash).where(
-                        or_(*(and_(cols.level == lv, cols.idx == ix) for lv, ix in inner)))):
+                        tuple_(cols.level, cols.idx).in_(inner))):
                 self.cache[(level, idx)] = bytes.fromhex(value)
 
 

@@ -504,7 +504,8 @@ def main() -> None:
         "HdrHistogram) cover its last "
         f"{max(args.duration - 10, 0):g} s, acknowledged/s the whole run. "
         f"Changes rotate through {args.members:,} members.",
-        "Every change is a JWT check and an append to the hash chain through the group "
+        "Every change is a JWT check and an append to the log (its leaf and tree nodes; the "
+        "tree head signed within an append about once a second) through the group "
         "committer (one write transaction per batch; acknowledged after its commit).",
         "errors: non-2xx answers plus connect/read/write errors (wrk2's timeout counter, "
         "requests still open at a check, is not counted).",

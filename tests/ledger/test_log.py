@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from typer.testing import CliRunner
 
 from consentgate.cli.ledger_cmd import app
-from consentgate.ledger import Ledger
+from consentgate.ledger import Ledger, verify_ledger
 from consentgate.ledger.merkle import EMPTY_ROOT
 from consentgate.ledger.proofs import check_receipt, log_proof
 from consentgate.ledger.receipts import receipt_27560, receipt_kantara
@@ -198,3 +198,31 @@ def test_signing_keys_are_never_overwritten_and_must_be_ed25519(tmp_path: Path) 
     wrong = runner.invoke(app, ["key", "public", "--key-file", str(rsa_like)])
     assert wrong.exit_code == 2 and "Ed25519" in wrong.output
     assert public_pem(SigningKey(Ed25519PrivateKey.generate()).public).startswith("-----BEGIN")
+
+
+def test_appends_sign_the_head_within_their_own_transaction_once_per_interval(
+    db_url: str, key: SigningKey
+) -> None:
+    """What the service does under load: no signing transaction of its own."""
+    import datetime as dt
+
+    from tests.ledger.conftest import StepClock
+
+    clock = StepClock(dt.datetime(2026, 1, 10, 12, tzinfo=dt.UTC))
+    with Ledger(db_url, clock=clock) as ledger:
+        ledger.sign_with_appends(key, interval_s=1.0)
+        ledger.record_change(change("a", True))  # signs: none yet
+        clock.advance(seconds=0.4)
+        ledger.record_change(change("b", True))  # too soon
+        with ledger.read() as conn:
+            heads = ledger.tree_heads(conn)
+        assert [h.tree_size for h in heads] == [1]
+        assert ledger.head_needs_signing(1.0) is False  # the latest is younger than 1 s
+        clock.advance(seconds=0.7)
+        assert ledger.head_needs_signing(1.0) is True  # grown, and the head is old
+        ledger.record_change(change("c", False))
+        with ledger.read() as conn:
+            heads = ledger.tree_heads(conn)
+        assert [h.tree_size for h in heads] == [1, 3]
+        assert ledger.head_needs_signing(1.0) is False  # covers the whole log
+        assert verify_ledger(ledger, trusted_keys={key.key_id: key.public}).ok

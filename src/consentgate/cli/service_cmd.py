@@ -27,6 +27,8 @@ def _fail(message: str) -> NoReturn:
 
 # What `serve --workers N` hands its worker processes (they build their own app from it).
 SERVE_OPTIONS_ENV = "CONSENTGATE_SERVE_OPTIONS"
+KEY_FILE_ENV = "CONSENTGATE_LEDGER_KEY_FILE"  # as consentgate.ledger.signing reads them
+KEY_ENV = "CONSENTGATE_LEDGER_KEY"
 
 SERVICE_MODULES = ("fastapi", "uvicorn", "babel", "itsdangerous", "jwt", "jinja2")
 
@@ -133,6 +135,10 @@ def serve(
     os.environ["CONSENTGATE_SESSION_SECRET"] = config.session_secret
     if config.admin_key is not None:
         os.environ["CONSENTGATE_ADMIN_KEY"] = config.admin_key
+    if config.signing_key is not None and not (os.environ.get(KEY_FILE_ENV)
+                                               or os.environ.get(KEY_ENV)):
+        # the demo's key, made up for this run: every worker signs the log's heads with it
+        os.environ[KEY_ENV] = config.signing_key.private_pem()
     uvicorn.run("consentgate.cli.service_cmd:worker_app", factory=True, workers=workers,
                 **options)  # type: ignore[arg-type]
 

@@ -81,6 +81,12 @@ class SigningKey:
     def sign(self, message: bytes) -> bytes:
         return self.private.sign(message)
 
+    def private_pem(self) -> str:
+        return self.private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+
 
 def _private_from_pem(data: bytes, where: str) -> SigningKey:
     try:
@@ -125,10 +131,7 @@ def new_key_file(path: str | Path) -> SigningKey:
     if not path.parent.is_dir():
         raise LedgerError(f"{path.parent}: no such folder for the key file")
     key = SigningKey(Ed25519PrivateKey.generate())
-    pem = key.private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
+    pem = key.private_pem().encode()
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError as exc:

@@ -226,6 +226,10 @@ class Ledger:
         # Other processes are still kept out by the database lock (see ``db``).
         self._write_lock = threading.Lock()
         self._frontier_cache: tuple[int, str, merkle.Frontier] | None = None
+        # (key, interval in microseconds): sign the tree head inside an append's own
+        # transaction at most once per interval (no extra transaction, no extra fsync)
+        self._signing: tuple[SigningKey, int] | None = None
+        self._last_signed_us = 0
         if check_schema:
             self._check_schema()
 
@@ -389,6 +393,13 @@ class Ledger:
             .values(seq=last.seq, hash=frontier.root().hex(),
                     recorded_us=to_us(last.recorded_at))
         )
+        if self._signing is not None:
+            key, interval = self._signing
+            now_us = to_us(self.clock())
+            if now_us - self._last_signed_us >= interval:
+                self._last_signed_us = now_us
+                grown = Head(last.seq, frontier.root().hex(), last.recorded_at, head.log_id)
+                _insert_signed_head(conn, key, grown, now_us)
         # valid only for a head of exactly this size and root: a transaction that does not
         # commit leaves the head where it was, so the next append finds no match
         self._frontier_cache = (last.seq, frontier.root().hex(), frontier)
@@ -493,6 +504,23 @@ class Ledger:
         return [h.hex() for h in merkle.consistency_proof(first, second, NodeReader(conn))]
 
     # -- signed tree heads -----------------------------------------------------------------
+    def sign_with_appends(self, key: SigningKey, interval_s: float) -> None:
+        """Sign the tree head within the appends' own transactions, at most once per
+        ``interval_s`` (what the service does: no transaction of its own under load)."""
+        self._signing = (key, max(1, int(interval_s * 1_000_000)))
+
+    def head_needs_signing(self, interval_s: float) -> bool:
+        """Whether the log has grown past its latest signed head, which is older than
+        ``interval_s`` (read only: a busy log signs within its appends)."""
+        with self.read() as conn:
+            head = _read_head(conn)
+            latest = _latest_tree_head(conn)
+        if latest is None:
+            return True
+        if latest.tree_size == head.seq:
+            return False
+        return to_us(self.clock()) - latest.timestamp_us >= interval_s * 1_000_000
+
     def sign_head(self, key: SigningKey, *, only_if_grown: bool = True) -> TreeHead:
         """Sign the log's current size and root, keep the signed head, and return it. With
         ``only_if_grown``, the latest signed head comes back when the log has not grown."""
@@ -502,16 +530,7 @@ class Ledger:
             if only_if_grown and latest is not None and latest.tree_size == head.seq \
                     and latest.key_id == key.key_id:
                 return latest
-            _register_key(conn, key, to_us(self.clock()))
-            timestamp = to_us(self.clock())
-            if latest is not None:
-                timestamp = max(timestamp, latest.timestamp_us + 1)
-            signed = _sign(key, head, timestamp)
-            conn.execute(insert(tree_heads_table).values(
-                tree_size=signed.tree_size, root_hash=signed.root_hash,
-                timestamp_us=signed.timestamp_us, key_id=signed.key_id,
-                signature=signed.signature))
-            return signed
+            return _insert_signed_head(conn, key, head, to_us(self.clock()), latest)
 
     def latest_tree_head(self, conn: Connection | None = None) -> TreeHead | None:
         if conn is not None:
@@ -633,6 +652,28 @@ def _register_key(conn: Connection, key: SigningKey, now_us: int) -> None:
                                                added_us=now_us, retired_us=None))
     elif known.retired_us is not None:
         raise LedgerError(f"key {key.key_id} was retired: sign with the current key")
+
+
+_UNREAD = object()
+
+
+def _insert_signed_head(
+    conn: Connection, key: SigningKey, head: Head, now_us: int,
+    latest: TreeHead | object | None = _UNREAD,
+) -> TreeHead:
+    """Sign ``head`` (its timestamp after the latest head's) and keep it, in ``conn``'s
+    write transaction."""
+    _register_key(conn, key, now_us)
+    if latest is _UNREAD:
+        latest = _latest_tree_head(conn)
+    timestamp = now_us
+    if isinstance(latest, TreeHead):
+        timestamp = max(timestamp, latest.timestamp_us + 1)
+    signed = _sign(key, head, timestamp)
+    conn.execute(insert(tree_heads_table).values(
+        tree_size=signed.tree_size, root_hash=signed.root_hash,
+        timestamp_us=signed.timestamp_us, key_id=signed.key_id, signature=signed.signature))
+    return signed
 
 
 def _sign(key: SigningKey, head: Head, timestamp_us: int) -> TreeHead:

@@ -65,8 +65,10 @@ def rebuild_tree(ledger: Ledger, forget_signed_heads: bool = True) -> None:
         for level, idx, digest in nodes:
             conn.execute(text("INSERT INTO ledger_nodes (level, idx, hash) VALUES (:l, :i, :h)"),
                          {"l": level, "i": idx, "h": digest.hex()})
-        conn.execute(text("UPDATE ledger_head SET seq = :s, hash = :h WHERE id = 1"),
-                     {"s": len(rows), "h": frontier.root().hex()})
+        conn.execute(text("UPDATE ledger_head SET seq = :s, hash = :h, frontier = :f "
+                          "WHERE id = 1"),
+                     {"s": len(rows), "h": frontier.root().hex(),
+                      "f": "".join(h.hex() for h in frontier.hashes())})
         if forget_signed_heads:
             conn.execute(text("DELETE FROM ledger_tree_heads"))
 
@@ -258,6 +260,19 @@ def test_an_edited_tree_node_is_found(ledger: Ledger) -> None:
     fill(ledger, 8)
     tamper(ledger, "UPDATE ledger_nodes SET hash = :h WHERE level = 2 AND idx = 1", h="00" * 32)
     assert kinds(ledger) == [(None, "node_mismatch")]
+
+
+def test_a_tampered_right_edge_in_the_head_is_found_and_not_built_upon(ledger: Ledger) -> None:
+    fill(ledger, 5)
+    tamper(ledger, "UPDATE ledger_head SET frontier = :f WHERE id = 1", f="ab" * 64)
+    assert kinds(ledger) == [(None, "head_mismatch")]
+    fresh = Ledger(str(ledger.engine.url))  # no right edge remembered from its own appends
+    try:
+        fresh.record_change(change("z", True))  # reads the nodes instead: the tree stays right
+    finally:
+        fresh.close()
+    problems = verify_ledger(ledger).problems  # the append wrote the right edge again
+    assert problems == [], problems
 
 
 def test_verify_is_consistent_while_the_ledger_takes_writes(ledger: Ledger) -> None:

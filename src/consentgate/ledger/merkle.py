@@ -102,6 +102,10 @@ class Frontier:
         self.size += 1
         return made
 
+    def hashes(self) -> list[bytes]:
+        """The hashes of ``needed_nodes(size)``, in that order (what ``__init__`` takes)."""
+        return [h for _, h in self._stack]
+
     def copy(self) -> Frontier:
         other = Frontier()
         other.size, other._stack = self.size, list(self._stack)

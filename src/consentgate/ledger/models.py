@@ -17,6 +17,7 @@ from sqlalchemy import (
     MetaData,
     SmallInteger,
     String,
+    Text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -83,6 +84,9 @@ class HeadRow(Base):
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))  # the root of the tree of seq leaves
     recorded_us: Mapped[int | None] = mapped_column(BigInteger)
+    # the tree's right edge (the hashes of merkle.needed_nodes(seq), hex, concatenated), so
+    # that an append needs no other read; verify checks it against the rebuilt tree
+    frontier: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 

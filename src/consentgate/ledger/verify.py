@@ -46,6 +46,7 @@ class VerifyReport:
     events: int = 0
     head_seq: int = 0
     head_hash: str = GENESIS_HASH  # the root of the rebuilt tree
+    frontier: str = ""  # the rebuilt tree's right edge (hex), as the head row keeps it
     log_id: str = ""
     signed_heads: int = 0  # signed tree heads checked
     latest_signed: TreeHead | None = None
@@ -109,6 +110,10 @@ def verify_in(
         return report
     report.log_id = head.log_id
     _check_head_row(head.seq, head.hash, report)
+    if head.seq == report.head_seq and head.frontier != report.frontier:
+        report.add(ChainProblem(None, None, "head_mismatch",
+                                "the ledger head's record of the tree's right edge is not the "
+                                "rebuilt tree's: changed behind the ledger's back"))
     _check_signed_heads(signed, keys, roots, report)
     for size, root in sorted(pins.items()):
         if size > report.head_seq:
@@ -195,6 +200,7 @@ def _walk_events(
         expected_seq = row.seq + 1
     report.head_seq = last_seq
     report.head_hash = frontier.root().hex()
+    report.frontier = "".join(h.hex() for h in frontier.hashes())
     _check_nodes(conn, computed, report)
     if conn.dialect.name == "sqlite":
         _check_storage_types(conn, report)

@@ -169,6 +169,7 @@ def upgrade() -> None:
         sa.Column("seq", sa.BigInteger(), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
         sa.Column("recorded_us", sa.BigInteger(), nullable=True),
+        sa.Column("frontier", sa.Text(), nullable=False),
         sa.CheckConstraint("id = 1", name="ck_ledger_head_single_row"),
         sa.PrimaryKeyConstraint("id", name="pk_ledger_head"),
     )
@@ -210,6 +211,7 @@ def upgrade() -> None:
         "id": 1, "log_id": str(uuid.uuid4()), "seq": len(old),
         "hash": (frontier.root() if old else EMPTY_ROOT).hex(),
         "recorded_us": new_rows[-1]["recorded_us"] if old else None,
+        "frontier": "".join(h.hex() for h in frontier.hashes()),
     }])
 
     if dialect == "postgresql":

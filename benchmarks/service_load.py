@@ -372,7 +372,7 @@ def markdown(setups: list[Setup], recoveries: list[Recovery], notes: list[str],
                 f"{cells(runs, lambda r: r.cpu_per_ack_ms(r.server_cpu_s), '.3f')} | "
                 f"{database} |")
     lines += ["", "| backend | workers | acknowledged | missing from the ledger | ledger events | "
-              "chain |", "|---|---:|---:|---:|---:|---|"]
+              "log verifies |", "|---|---:|---:|---:|---:|---|"]
     for s in setups:
         total = sum(len(r.acknowledged) for r in s.runs)
         lines.append(f"| {s.backend} | {s.workers} | {total} | {s.missing} | "
@@ -380,7 +380,7 @@ def markdown(setups: list[Setup], recoveries: list[Recovery], notes: list[str],
     if recoveries:
         lines += ["", "Recovery (kill -9 of the server mid-load, restart, load again):", "",
                   "| backend | workers | acknowledged before the kill | after the restart | "
-                  "missing | recorded, never acknowledged | wrk2 errors while it was down | chain | "
+                  "missing | recorded, never acknowledged | wrk2 errors while it was down | log verifies | "
                   "SQLite integrity |", "|---|---:|---:|---:|---:|---:|---:|---|---|"]
         for r in recoveries:
             lines.append(

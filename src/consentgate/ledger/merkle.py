@@ -106,11 +106,6 @@ class Frontier:
         """The hashes of ``needed_nodes(size)``, in that order (what ``__init__`` takes)."""
         return [h for _, h in self._stack]
 
-    def copy(self) -> Frontier:
-        other = Frontier()
-        other.size, other._stack = self.size, list(self._stack)
-        return other
-
     def root(self) -> bytes:
         if not self._stack:
             return EMPTY_ROOT

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from consentgate.ledger import merkle
 from consentgate.ledger.chain import LEAF_FORMAT, StoredEvent, format_time, from_us
 from consentgate.ledger.errors import LedgerError
-from consentgate.ledger.signing import SigningKey, TreeHead, public_from_b64
+from consentgate.ledger.signing import SigningKey, TreeHead, key_id, public_from_b64
 from consentgate.ledger.store import Ledger
 
 PROOF_FORMAT = "consentgate-inclusion-1"
@@ -34,14 +34,14 @@ def log_proof(ledger: Ledger, event: StoredEvent, key: SigningKey | None = None)
     if signed is None and key is not None:
         signed = ledger.sign_head(key)
     with ledger.read() as conn:
+        head = ledger.head(conn)
         if signed is None:
-            head = ledger.head(conn)
             size, root = head.seq, head.hash
         else:
             size, root = signed.tree_size, signed.root_hash
         proof = ledger.inclusion_proof(event.seq, size, conn)
         keys = ledger.keys(conn)
-        log_id = ledger.head(conn).log_id
+        log_id = head.log_id
     section: dict[str, Any] = {
         "format": PROOF_FORMAT,
         "log_id": log_id,
@@ -131,8 +131,6 @@ def _check(receipt: Any, trusted: dict | None, result: ReceiptCheck) -> None:
     if embedded.get("key_id") != head.key_id or not embedded.get("ed25519"):
         raise LedgerError("no key to check the signed head with: give the log's public key")
     public = public_from_b64(str(embedded["ed25519"]))
-    from consentgate.ledger.signing import key_id
-
     if key_id(public) != head.key_id:
         raise LedgerError("the receipt's public key does not have the id the head names")
     head.check({head.key_id: public})

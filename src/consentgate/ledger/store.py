@@ -42,6 +42,7 @@ from consentgate.ledger.models import (
     tree_heads_table,
 )
 from consentgate.ledger.signing import SigningKey, TreeHead, public_b64, public_from_b64
+from consentgate.ledger.signing import sign_head as sign_tree_head
 from consentgate.policy.model import Policy
 
 UTC = dt.UTC
@@ -226,7 +227,6 @@ class Ledger:
         # handler polls with growing sleeps, which made tail latency seconds long under load.
         # Other processes are still kept out by the database lock (see ``db``).
         self._write_lock = threading.Lock()
-        self._frontier_cache: tuple[int, str, merkle.Frontier] | None = None
         # (key, interval in microseconds): sign the tree head inside an append's own
         # transaction at most once per interval (no extra transaction, no extra fsync)
         self._signing: tuple[SigningKey, int] | None = None
@@ -388,10 +388,11 @@ class Ledger:
         for start in range(0, len(nodes), 5000):
             conn.execute(insert(nodes_table), nodes[start : start + 5000])
         last = stored[-1]
+        root = frontier.root().hex()
         conn.execute(
             update(head_table)
             .where(head_table.c.id == 1)
-            .values(seq=last.seq, hash=frontier.root().hex(),
+            .values(seq=last.seq, hash=root,
                     recorded_us=to_us(last.recorded_at),
                     frontier="".join(h.hex() for h in frontier.hashes()))
         )
@@ -400,20 +401,13 @@ class Ledger:
             now_us = to_us(self.clock())
             if now_us - self._last_signed_us >= interval:
                 self._last_signed_us = now_us
-                grown = Head(last.seq, frontier.root().hex(), last.recorded_at, head.log_id)
+                grown = Head(last.seq, root, last.recorded_at, head.log_id)
                 _insert_signed_head(conn, key, grown, now_us)
-        # valid only for a head of exactly this size and root: a transaction that does not
-        # commit leaves the head where it was, so the next append finds no match
-        self._frontier_cache = (last.seq, frontier.root().hex(), frontier)
         return stored
 
     def _frontier_for(self, conn: Connection, head: Head) -> merkle.Frontier:
-        """The right edge of the tree: from this process's last append when the head is still
-        the one it left, else from the head row (another process appended), else, if that
-        does not give the head's root, from the stored nodes."""
-        cached = self._frontier_cache
-        if cached is not None and cached[0] == head.seq and cached[1] == head.hash:
-            return cached[2].copy()
+        """The right edge of the tree, from the head row (whichever process appended last),
+        else, if that does not give the head's root, from the stored nodes."""
         text = head.frontier
         needed = bin(head.seq).count("1")
         if len(text) == 64 * needed:
@@ -682,17 +676,11 @@ def _insert_signed_head(
     timestamp = now_us
     if isinstance(latest, TreeHead):
         timestamp = max(timestamp, latest.timestamp_us + 1)
-    signed = _sign(key, head, timestamp)
+    signed = sign_tree_head(key, head.log_id, head.seq, head.hash, timestamp)
     conn.execute(insert(tree_heads_table).values(
         tree_size=signed.tree_size, root_hash=signed.root_hash,
         timestamp_us=signed.timestamp_us, key_id=signed.key_id, signature=signed.signature))
     return signed
-
-
-def _sign(key: SigningKey, head: Head, timestamp_us: int) -> TreeHead:
-    from consentgate.ledger.signing import sign_head
-
-    return sign_head(key, head.log_id, head.seq, head.hash, timestamp_us)
 
 
 class _ReadTransaction:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -28,27 +29,42 @@ class Redactor:
     'Call me on <PHONE> or mail <EMAIL>'
     """
 
-    __slots__ = ("_all", "classes")
+    __slots__ = ("_all", "classes", "recognizers")
 
-    def __init__(self, classes: Iterable[str] | None = None) -> None:
+    def __init__(
+        self, classes: Iterable[str] | None = None, recognizers: Sequence[Any] = ()
+    ) -> None:
         chosen = CLASSES if classes is None else tuple(dict.fromkeys(classes))
         unknown = [c for c in chosen if c not in CLASSES]
         if unknown:
             raise ValueError(f"unknown redaction classes: {', '.join(unknown)}")
         self.classes: tuple[str, ...] = chosen
         self._all = set(chosen) == set(CLASSES)
+        # the policy's extra recognizers (``policy.model.Recognizer``), in file order
+        self.recognizers: tuple[Any, ...] = tuple(recognizers)
 
-    def __getstate__(self) -> tuple[str, ...]:
-        return self.classes
+    @classmethod
+    def from_policy(cls, policy: Any) -> Redactor:
+        """The redactor a policy asks for: its classes and its extra recognizers."""
+        red = policy.redaction
+        return cls(classes=tuple(red.classes), recognizers=tuple(getattr(red, "recognizers", ())))
 
-    def __setstate__(self, state: tuple[str, ...]) -> None:
-        self.__init__(state)
+    def __getstate__(self) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+        return self.classes, self.recognizers
+
+    def __setstate__(self, state: tuple[tuple[str, ...], tuple[Any, ...]]) -> None:
+        self.__init__(*state)
 
     def __repr__(self) -> str:
-        return f"Redactor(classes={self.classes!r})"
+        extra = f", recognizers={len(self.recognizers)}" if self.recognizers else ""
+        return f"Redactor(classes={self.classes!r}{extra})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Redactor) and set(self.classes) == set(other.classes)
+        return (
+            isinstance(other, Redactor)
+            and set(self.classes) == set(other.classes)
+            and self.recognizers == other.recognizers
+        )
 
     def __hash__(self) -> int:
         return hash(frozenset(self.classes))

@@ -112,13 +112,18 @@ WORDS = [
 ]
 
 
+UNITS = ["people", "Leute", "personnes", "km", "kg", "items", "days", "jours", "Tage", "posts"]
+
+
 @st.composite
 def filler(draw: st.DrawFn) -> str:
     kind = draw(st.integers(0, 7))
     if kind == 0:
         return str(draw(st.integers(1990, 2030)))  # a year
     if kind == 1:
-        return str(draw(st.integers(0, 999)))  # a count
+        # a count, with what it counts: three bare counts in a row ("450 101 101") are
+        # written exactly like a Polish mobile number, and the redactor takes them as one
+        return f"{draw(st.integers(0, 999))} {draw(st.sampled_from(UNITS))}"
     if kind == 2:
         return f"{draw(st.integers(0, 100))}%"
     if kind == 3:

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import re
 
+from consentgate.redaction import ids as I
+from consentgate.redaction import vocabulary as V
+
 # Placeholders written in place of redacted values. Deterministic: one per class.
 PLACEHOLDERS: dict[str, str] = {
     "email": "<EMAIL>",
@@ -75,24 +78,37 @@ class _Branch:
 
 
 # --- salary amounts -------------------------------------------------------------------
-_CUR_CODES = (
-    "CHF|EUR|USD|GBP|CAD|HKD|PLN|SEK|NOK|DKK|CZK|HUF|RON|BGN|ISK|AUD|JPY|INR"
-)
+# Currencies and multipliers come from data/cues.toml [currency].
+_CURRENCY = V.currency()
+_CUR_CODES = "|".join(_CURRENCY["codes"])
+
+
+def _before_alt(symbols: list[str]) -> str:
+    """Symbols written before an amount, longest first; one that starts or ends with a
+    letter may not touch other letters ("kr" is not inside "Ukraine")."""
+    alts = []
+    for sym in sorted(symbols, key=len, reverse=True):
+        lb = r"(?<![A-Za-z])" if sym[0].isalpha() else ""
+        rb = r"(?![A-Za-z])" if sym[-1].isalpha() else ""
+        alts.append(lb + re.escape(sym) + rb)
+    return "|".join(alts)
+
+
 _CUR_PRE = (
-    r"(?:(?<![A-Za-z])(?:US|CA|C|HK|AU|A|NZ|R)\$|\$|€|£|¥|₹"
-    r"|(?<![A-Za-z])(?:" + _CUR_CODES + r"|SFr\.?|Fr\.|zł)(?![A-Za-z]))"
+    r"(?:" + _before_alt(_CURRENCY["before"])
+    + r"|(?<![A-Za-z])(?:" + _CUR_CODES + r")(?![A-Za-z]))"
 )
 _CUR_POST = (
-    r"(?:€|\$|£|zł"
-    r"|(?:" + _CUR_CODES + r"|zl|złotych|zlotych|złote|Kč|kr|Ft|lei|[eE]uros?|EUROS?"
-    r"|dollars?|pounds?|francs?|livres?|sterling|Fr\.?|TEUR|kEUR|KEUR)(?![^\W\d_]))"
+    r"(?:(?:" + _CUR_CODES + "|" + "|".join(_CURRENCY["after"]) + r")(?![^\W\d_])"
+    r"|[€$£¥₹₩₺])"
 )
 # a number: 65,000 / 55 000 / 72.000 / 120'000 / 49.99 / 65
 _NUM = (
     r"(?:\d{1,3}(?:[,.'’ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?![\d])"
     r"|\d+(?:[.,]\d{1,2})?(?![\d]))"
 )
-_MULT = r"(?:[ \u00a0]?(?:[kK]|Mio\.?|mln|tys\.?|mil)(?![^\W\d_]))"
+_MULT_WORDS = "|".join(_CURRENCY["multipliers"])
+_MULT = r"(?:[ \u00a0]?(?:" + _MULT_WORDS + r")(?![^\W\d_]))"
 _AMT = _NUM + _MULT + "?"
 _AMT_K = _NUM + _MULT
 _RANGE = r"[ \u00a0]?(?:-|–|—|to|à|a|bis|tot|do)[ \u00a0]?"
@@ -112,7 +128,8 @@ _SALARY_BODY = (
 # Every candidate starts with a digit, a currency sign or the first letter of a currency
 # code: checking that first lets ``re`` pass over the other characters without entering
 # the alternation (3x faster on texts with salaries; tests compare it with the body alone).
-SALARY_FIRST = r"[\d$€£¥₹ABCDEFGHIJNPRSUz]"
+SALARY_FIRST = "[\\d" + re.escape("".join(sorted(
+    {c[0] for c in _CURRENCY["before"]} | {c[0] for c in _CURRENCY["codes"]}))) + "]"
 SALARY = re.compile(r"(?=" + SALARY_FIRST + r")" + _SALARY_BODY)
 # Parts of a salary amount, to compute its value.
 SALARY_NUMBER = re.compile(_NUM + r"(" + _MULT + r")?")
@@ -120,37 +137,27 @@ SALARY_NUMBER = re.compile(_NUM + r"(" + _MULT + r")?")
 # --- the scan: IBANs, cards, national ids, phone numbers ----------------------------------
 _IBAN = _Branch("iban", "iban", r"\d", r"\d(?:[ \u00a0]?[A-Z0-9]){10,32}",
                 (r"(?<=[A-Z]{2}§)", r"(?<![A-Za-z0-9][A-Z]{2}§)"))
-_NINO_REST = r"\d[ \u00a0]?\d{2}[ \u00a0]?\d{2}[ \u00a0]?[A-D](?![A-Za-z0-9])"
-_NINO = _Branch("nino", "nino", r"\d", _NINO_REST,
-                (r"(?<=[A-Z]{2}§)", r"(?<![A-Za-z0-9][A-Z]{2}§)"))
-_NINO_SP = _Branch("nino_sp", "nino", r"\d", _NINO_REST,
-                   (r"(?<=[A-Z]{2}[ \u00a0]§)", r"(?<![A-Za-z0-9][A-Z]{2}[ \u00a0]§)"))
 _CARD = _Branch("card", "card", r"\d",
                 r"(?:\d{3}(?:[ \u00a0\-]\d{4}){2,3}(?:[ \u00a0\-]\d{1,3})?"
                 r"|\d{3}[ \u00a0\-]\d{6}[ \u00a0\-]\d{4,5}"
                 r"|\d{12,18})" + _NUM_RIGHT_CHECKED,
                 _NUM_LEFT)
-# French NIR: sex, year, month, department (2A/2B: Corsica), commune, order, key
-_NIR = _Branch("nir", "nir", "[12]",
-               r"[ \u00a0.]?\d{2}[ \u00a0.]?\d{2}[ \u00a0.]?(?:\d{2}|2[ABab])"
-               r"[ \u00a0.]?\d{3}[ \u00a0.]?\d{3}[ \u00a0.]?\d{2}" + _NUM_RIGHT_CHECKED,
-               _NUM_LEFT)
-# US SSN: 123-45-6789, 123 45 6789
-_SSN = _Branch("ssn", "ssn", r"\d", r"(?:\d{2}-\d{2}-\d{4}|\d{2} \d{2} \d{4})" + _NUM_RIGHT_CHECKED,
-               _NUM_LEFT)
-# Formatted ids: Brazilian CPF 390.533.447-05, German IdNr 36 574 261 809, Dutch BSN
-# 1112.22.333
-_ID_FMT = _Branch("id_fmt", "id_fmt", r"\d",
-                  r"(?:\d{2}\.\d{3}\.\d{3}-\d{2}|\d [0-9]{3} \d{3} \d{3}|\d{3}\.\d{2}\.\d{3})"
-                  + _NUM_RIGHT_CHECKED, _NUM_LEFT)
-# Spanish DNI: eight digits and a check letter
-_DNI = _Branch("dni", "dni", r"\d", r"\d{7}[ \u00a0\-]?[A-Z](?![A-Za-z0-9])", _NUM_LEFT)
-# Nine or eleven digits (SSN, BSN, NIF; PESEL, IdNr, CPF): only near an id cue word
-_ID_COMPACT = _Branch("id_compact", "id_compact", r"\d", r"(?:\d{10}|\d{8})" + _NUM_RIGHT_CHECKED,
-                      _NUM_LEFT)
-# Italian codice fiscale, anchored at its first digit: RSSMRA|85T10A562S
-_CF = _Branch("cf", "cf", r"\d", r"\d[A-Z]\d{2}[A-Z]\d{3}[A-Z](?![A-Za-z0-9])",
-              (r"(?<=[A-Z]{6}§)", r"(?<![A-Za-z0-9][A-Z]{6}§)"))
+
+
+def _id_branch(shape: I.IdShape) -> _Branch:
+    """A national identifier's shape (data/national_ids.toml) as an alternative of the
+    scan. Letters before the first digit (``lead``) are checked by ``scan``."""
+    return _Branch(shape.name, "id", shape.first, "(?:" + shape.rest + ")" + _NUM_RIGHT_CHECKED,
+                   () if shape.lead else _NUM_LEFT)
+
+
+# Identifiers in the file's order; those that need no cue word before those that do.
+_ID_LEAD = tuple(_id_branch(s) for s in I.SHAPES if s.lead)
+_ID_DIGITS = tuple(
+    _id_branch(s) for s in sorted(
+        (s for s in I.SHAPES if not s.lead),
+        key=lambda s: all(sp.cue_required for sp in s.specs))
+)
 # international phone numbers: +CC or 00CC, groups with one separator between them,
 # "(0)" allowed after the country code (+49 (0)30 ...)
 _INTL_REST = (r"[1-9]\d{0,14}(?:[ \u00a0]?\(0\)[ \u00a0]?\d{1,12})?"
@@ -177,12 +184,13 @@ _PLACEHOLDER = _Branch("placeholder", "placeholder", "<",
 # the order stays the priority order.
 _GROUPS: tuple[tuple[str, tuple[_Branch, ...]], ...] = (
     ("(?<=<)", (_PLACEHOLDER,)),
-    # letters right before the digit: FR|76..., AB|12 34 56 C, AB |12 34 56 C
-    (r"(?<=[A-Z].)", (_IBAN, _NINO, _CF)),
-    (r"(?<=[A-Z][ \u00a0].)", (_NINO_SP,)),
+    # letters right before the digit: FR|76...
+    (r"(?<=[A-Z].)", (_IBAN,)),
+    # identifiers written with letters first: AB 12 34 56 C, X-1234567-L, RSSMRA85T...
+    (r"(?<=[A-Z \u00a0\-].)", _ID_LEAD),
     # long digit clusters: at least five digits or separators follow the anchor
     (r"(?<=\d)(?=[\d \u00a0.\-/()]{5})",
-     (_CARD, _NIR, _SSN, _ID_FMT, _DNI, _ID_COMPACT, _PHONE_00, _PHONE_ONE, _PHONE_NAT)),
+     (_CARD, *_ID_DIGITS, _PHONE_00, _PHONE_ONE, _PHONE_NAT)),
     (r"(?<=\()", (_PHONE_PAREN,)),
     (r"(?<=\+)", (_PHONE_PLUS,)),
 )
@@ -207,43 +215,8 @@ _CUE_L = r"(?<![\w<])"
 _CUE_R = r"(?![\w>])"
 
 
-SALARY_STRONG_WORDS = [
-    # en
-    r"salar(?:y|ies|ied)", r"wages?", r"compensation", r"remuneration", r"total comp",
-    r"base pay", r"pay ?rate", r"earn(?:s|ed|ing|ings)?", r"income", r"OTE",
-    # fr
-    r"salaires?", r"salariale?s?", r"rémunération", r"rémunérée?", r"gagn(?:e|es|ais|ait|er)",
-    r"fiche de paie", r"paie", r"prétentions?",
-    # de
-    r"\w*gehalt(?:s?(?:vorstellung|wunsch|spanne|band|erhöhung)|es|s)?",
-    r"\w*lohn(?:s|es)?", r"löhne", r"vergütung", r"verdien(?:e|t|en)",
-    r"einkommen",
-    # es / pt
-    r"sueldos?", r"salari(?:o|os|al|ales)", r"retribución", r"remuneración", r"gano",
-    r"cobr(?:o|a|ar)", r"salário", r"remuneração", r"ordenado", r"ganh(?:o|a|ar)",
-    r"pretensão",
-    # it
-    r"stipendi[o]?", r"retribuzione", r"RAL", r"guadagn(?:o|a)", r"compenso",
-    # nl
-    r"\w*salaris(?:wens|sen|indicatie|verhoging)?", r"loon", r"brutoloon", r"inkomen", r"verdien",
-    # pl
-    r"wynagrodzeni[ea]", r"pensj[ai]", r"zarobki", r"zarabiam", r"oczekiwania finansowe",
-    # nordic, others
-    r"\w*lön", r"løn", r"lønn", r"palkka", r"mzd[ay]", r"fizetés", r"salariu",
-]
-SALARY_WEAK_WORDS = [
-    r"per year", r"a year", r"per annum", r"p\.a\.?", r"pa", r"/ ?(?:year|yr|y)", r"yearly",
-    r"annual(?:ly)?", r"per month", r"a month", r"/ ?(?:month|mo)", r"monthly", r"gross",
-    r"net", r"pay", r"package",
-    r"brut(?:e|s)?", r"nets?", r"annuel(?:le)?", r"mensuel(?:le)?", r"par an", r"/ ?an",
-    r"par mois", r"/ ?mois", r"k€ ?brut",
-    r"pro jahr", r"im jahr", r"jährlich", r"brutto", r"netto", r"monatlich", r"p\.m\.",
-    r"al año", r"anual(?:es)?", r"bruto(?:s)?", r"al mes", r"mensual(?:es)?",
-    r"all'anno", r"annu[oi]", r"lord[oi]", r"nett[oi]", r"al mese", r"mensil[ei]",
-    r"per jaar", r"per maand", r"rocznie", r"miesięcznie", r"/ ?rok", r"/ ?mies\.?",
-    r"por ano", r"anuais", r"na rok", r"base", r"fixe?", r"fij[oa]s?", r"fisso", r"vast",
-    r"fix[oa]s?", r"podstawy",
-]
+SALARY_STRONG_WORDS = V.cue_words("salary_strong")
+SALARY_WEAK_WORDS = V.cue_words("salary_weak")
 
 
 def _split_word(word: str) -> tuple[bool, str, str, bool]:
@@ -307,6 +280,15 @@ class Cues:
             pass
         return last
 
+    def last_ending_after(self, text: str, pos: int) -> re.Match[str] | None:
+        """The last match that ends after ``pos`` (it may start before)."""
+        pattern, target = self._target(text)
+        last = None
+        for m in pattern.finditer(target):
+            if m.end() > pos:
+                last = m
+        return last
+
     def first(self, text: str) -> re.Match[str] | None:
         pattern, target = self._target(text)
         return pattern.search(target)
@@ -321,30 +303,52 @@ def salary_cue_spans(text: str) -> list[tuple[int, int]]:
     return SALARY_STRONG.spans(text) + SALARY_WEAK.spans(text)
 
 
-PHONE_CUE = Cues([
-    r"tel\.?", r"tél\.?", r"t ?:", r"m ?:", r"ph ?:", r"phone", r"telephone", r"téléphone",
-    r"telefon", r"telefono", r"teléfono", r"telefoon", r"mobile?", r"mob", r"portable",
-    r"port", r"cell(?:phone)?", r"call", r"appel(?:ez|er)", r"anrufen", r"handy",
-    r"whatsapp", r"sms", r"text", r"fax", r"contact", r"joignable", r"erreichbar", r"reach",
-    r"ring", r"numéro", r"nummer", r"number", r"no\.", r"móvil", r"cellulare", r"celular",
-    r"zadzwoń", r"numer", r"ruf(?:e|t|en)?", r"bel", r"chiamami", r"chiama", r"llámame",
-    r"llama", r"liga", r"電話", r"手機", r"聯絡",
-])
+PHONE_CUE = Cues(V.cue_words("phone"))
 # Words before a number that say it is not a phone number.
-NOT_PHONE_CUE = Cues([
-    r"order", r"ticket", r"ref(?:erence)?\.?", r"invoice", r"booking", r"case", r"id",
-    r"commande", r"facture", r"dossier", r"réf\.?", r"bestell\w*", r"rechnung\w*",
-    r"auftrag\w*", r"pedido", r"factura", r"ordine", r"fattura", r"bestelling",
-    r"zamówieni[ea]", r"tracking", r"account", r"compte", r"konto", r"version", r"#\w*",
-])
-ID_CUE = Cues([
-    r"ssn", r"social security(?: number| no\.?)?", r"soc\. ?sec\.?", r"nir",
-    r"sécurité sociale", r"sécu", r"national insurance", r"nino", r"ni number",
-    r"insee", r"bsn", r"burgerservicenummer", r"sofinummer", r"pesel", r"nif",
-    r"contribuinte", r"cpf", r"dni", r"nie", r"steuer-?id(?:nr)?\.?", r"idnr\.?",
-    r"steuer-?identifikationsnummer", r"tax id", r"tin", r"national id(?: number)?",
-    r"id number",
-])
+NOT_PHONE_CUE = Cues(V.cue_words("not_phone"))
+ID_CUE = Cues(V.cue_words("id") + I.id_cue_words())
+
+# A phone extension right after a number: "x123", "ext. 12", "(poste 42)", "Durchwahl -12".
+_EXT_WORDS = "|".join(
+    sorted(V.cue_words("extension"), key=len, reverse=True)
+)
+_EXT_BODY = r"(?:" + _EXT_WORDS + r")[ \u00a0]*[.:]?[ \u00a0]*-?[ \u00a0]*\d{1,6}(?![\d\w])"
+EXTENSION = re.compile(
+    r"[ \u00a0]*,?[ \u00a0]*(?:\([ \u00a0]*" + _EXT_BODY + r"[ \u00a0]*\)|" + _EXT_BODY + r")",
+    re.IGNORECASE,
+)
+
+# Obfuscated e-mail addresses: "jan [at] firma [dot] pl", "anna(at)example.de",
+# "info @ example . com", "john at example dot com".
+_E_LOCAL = r"(?<![\w.+%\-])[\w+%\-]+(?:\.[\w+%\-]+)*"
+_E_LABEL = r"[^\W_](?:[\w\-]*[^\W_])?"
+_E_TLD = r"[^\W\d_]{2,24}(?![\w\-])"
+_AT_WORDS = (
+    "at|ät|arobase|chez|arroba|chiocciola|małpa|malpa|kukac|snabel-a|apenstaartje"
+    "|klammeraffe|zavináč|zavinac|@"
+)
+_DOT_WORDS = "dot|punkt|point|punto|kropka|ponto|pont|piste|prik|punt|tečka|bodka|dt"
+_SP = r"[ \u00a0]"
+_AT_OBF = (r"(?:" + _SP + r"*[\[({<]" + _SP + r"*(?i:" + _AT_WORDS + r")" + _SP + r"*[\])}>]" + _SP
+           + r"*|" + _SP + r"+@" + _SP + r"*|" + _SP + r"*@" + _SP + r"+)")
+_DOT_OBF = (r"(?:" + _SP + r"*[\[({<]" + _SP + r"*(?i:" + _DOT_WORDS + r"|\.)" + _SP
+            + r"*[\])}>]" + _SP + r"*|" + _SP + r"+(?i:" + _DOT_WORDS + r")" + _SP + r"+|" + _SP
+            + r"+\." + _SP + r"+|\.)")
+_DOT_BARE = _SP + r"+(?i:dot|punkt|point|punto|kropka|ponto)" + _SP + r"+"
+OBFUSCATED_EMAIL = re.compile(
+    _E_LOCAL + _AT_OBF + _E_LABEL + r"(?:" + _DOT_OBF + _E_LABEL + r")*?" + _DOT_OBF + _E_TLD
+    + r"|" + _E_LOCAL + _SP + r"+(?i:at)" + _SP + r"+" + _E_LABEL
+    + r"(?:" + _DOT_BARE + _E_LABEL + r")*?" + _DOT_BARE + _E_TLD
+)
+# A cheap test that a text may hold one (Python), and its RE2 twin for the row gate.
+OBFUSCATED_HINT = re.compile(
+    r"[\[({<]\s*(?:" + _AT_WORDS + r")\s*[\])}>]|\s@|@\s|\sat\s+\S+\s+(?:dot|punkt|point|punto|kropka|ponto)\s",
+    re.IGNORECASE,
+)
+GATE_RE2_OBFUSCATED = (
+    r"(?i)[\[({<]\s*(?:" + _AT_WORDS + r")\s*[\])}>]"
+    r"|\sat\s+\S+\s+(?:dot|punkt|point|punto|kropka|ponto)\s"
+)
 
 # A sentence boundary between a cue and a value breaks the link.
 BOUNDARY = re.compile(r"[.!?]\s+(?=[A-ZÀ-ÖØ-Þ])|[\n;]")
@@ -373,7 +377,7 @@ GATE_RE2_AT = "@"
 GATE_RE2_DIGITS6 = r"\p{Nd}(?:\P{Nd}{0,2}\p{Nd}){5}"
 GATE_RE2_DIGIT = r"\p{Nd}"
 # one pass instead of two: a pass over a column costs about the same whatever the pattern
-GATE_RE2_AT_OR_DIGITS6 = GATE_RE2_AT + "|" + GATE_RE2_DIGITS6
+GATE_RE2_AT_OR_DIGITS6 = GATE_RE2_AT + "|" + GATE_RE2_DIGITS6 + "|" + GATE_RE2_OBFUSCATED
 
 
 def _dotless(body: str) -> str:
@@ -450,11 +454,12 @@ SALARY_CUE_LITERALS: tuple[str, ...] = _minimal(
 
 # Every salary amount candidate (:data:`SALARY`) holds one of these (case-folded) or a
 # multiplier right after a digit.
-SALARY_AMOUNT_LITERALS: tuple[str, ...] = (
-    "$", "€", "£", "¥", "₹", "zł", "zl", "kč", "kr", "ft", "lei", "euro", "dollar", "pound",
-    "franc", "livre", "sterling", "fr", *(c.casefold() for c in _CUR_CODES.split("|")),
+SALARY_AMOUNT_LITERALS: tuple[str, ...] = _minimal(
+    {c.casefold() for c in _CURRENCY["before"] + _CURRENCY["codes"]}
+    | {_literal(w) if w[0].isalnum() else w[0] for w in _CURRENCY["after"]}
+    | set("€$£¥₹₩₺")
 )
-_MULT_AFTER_DIGIT = re.compile(r"\d[ \u00a0]?(?:[kK]|Mio|mln|tys|mil)")
+_MULT_AFTER_DIGIT = re.compile(r"\d[ \u00a0]?(?:" + _MULT_WORDS + ")")
 
 
 def may_have_salary(text: str) -> bool:

@@ -24,13 +24,16 @@ and the batch paths agree.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from consentgate.redaction import ids as I
 from consentgate.redaction import patterns as P
+from consentgate.redaction import phones
 from consentgate.redaction import validators as V
 
 
@@ -54,14 +57,27 @@ SALARY_WEAK_WINDOW = 24
 SALARY_WEAK_MIN = 1_000  # "€49 per year" is a price; "€48,500 a year" a salary
 # Salary candidates are looked for this far (in raw characters) around each cue.
 SALARY_REACH = 200
+# Windows count from the cue's nearer end, so a long cue ("Steueridentifikationsnummer")
+# reaches as far as a short one.
 PHONE_CUE_WINDOW = 30
+PHONE_CUE_AFTER_WINDOW = 24
 NOT_PHONE_WINDOW = 20
 ID_CUE_WINDOW = 30
+ID_CUE_AFTER_WINDOW = 30
 _OPAQUE = "\x00"  # a finding or placeholder, in a context
 _SALARY_MARK = "\x01"  # a salary amount or <SALARY>: a cue does not reach across one
-_NEEDS_CUE = {V.PhoneShape.COMPACT_NANP, V.PhoneShape.COMPACT_HK, V.PhoneShape.NANP_SPACED}
-_CUED_SHAPES = {V.PhoneShape.HK, V.PhoneShape.NANP, *_NEEDS_CUE}
 _GROUP_END = re.compile(r"\d+\)?")
+_DIGIT_RUN = re.compile(r"\d+")
+# "1 234 567", "12.345.678": a number grouped by thousands, not (without a cue) a phone
+_THOUSANDS = re.compile(r"\d{1,3}(?:([ \u00a0.'’])\d{3})(?:\1\d{3})*")
+_PLACEHOLDERS = re.compile(r"<(?:EMAIL|PHONE|IBAN|CARD|NATIONAL_ID|SALARY)>")
+_NEXT_VALUE = re.compile(r"[ \u00a0]*[:.]?[ \u00a0]*[(+\d\x00]")
+_YEAR_GROUP = re.compile(r"(?:19|20)\d\d")
+_YEARS = re.compile(r"(?:19|20)\d\d(?:[ \u00a0,;/\-–]+(?:19|20)\d\d)+")
+_IPV4 = re.compile(r"(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}")
+# an amount: a currency sign or code right before or after the number
+_CURRENCY_BEFORE = re.compile(r"(?:[€$£¥₹]|\b[A-Z]{3})[ \u00a0]?\Z")
+_CURRENCY_AFTER = re.compile(r"[ \u00a0]?(?:[€$£¥₹%‰]|[A-Z]{3}\b|zł|Kč|kr\b|Ft\b|lei\b)")
 
 
 def salary_cues(texts: pa.Array) -> pa.Array:
@@ -87,7 +103,7 @@ def scan(text: str, salary: bool | None = None) -> list[Finding]:
     if not text:
         return []
     has_digit = P.HAS_DIGIT.search(text) is not None
-    if not has_digit and "@" not in text:
+    if not has_digit and "@" not in text and P.OBFUSCATED_HINT.search(text) is None:
         return []
     state = _Scan(text)
     state.run()
@@ -115,7 +131,15 @@ class _Scan:
 
     def run(self) -> None:
         text = self.text
-        emails = _emails(text) if "@" in text else []
+        emails = _emails(text)
+        # every email is opaque from the start: a cue read after a number must not be a
+        # word inside an address further on
+        self.opaque = [(s, e, _OPAQUE) for s, e in emails]
+        if "<" in text:  # placeholders of an earlier pass, likewise
+            self.opaque = sorted(self.opaque + [
+                (m.start(), m.end(), _SALARY_MARK if m.group() == "<SALARY>" else _OPAQUE)
+                for m in _PLACEHOLDERS.finditer(text)
+            ])
         next_email = 0
         pos = 0
         search = P.SCAN.search
@@ -126,7 +150,7 @@ class _Scan:
             anchor = m.start()
             # emails come first: never look inside one
             while next_email < len(emails) and emails[next_email][1] <= anchor:
-                self._found("email", *emails[next_email])
+                self._email(*emails[next_email])
                 next_email += 1
             if next_email < len(emails) and emails[next_email][0] < m.end():
                 e_start, e_end = emails[next_email]
@@ -143,13 +167,17 @@ class _Scan:
                             break
             pos = max(anchor + 1, self.skip_to) if end is None else end
         for span in emails[next_email:]:
-            self._found("email", *span)
+            self._email(*span)
+
+    def _email(self, start: int, end: int) -> None:
+        self.findings.append(Finding("email", start, end, self.text[start:end]))
+        self.last_end = max(self.last_end, end)
 
     def _found(self, cls: str, start: int, end: int) -> int | None:
         if start < self.last_end:
             return None
         self.findings.append(Finding(cls, start, end, self.text[start:end]))
-        self.opaque.append((start, end, _OPAQUE))
+        bisect.insort(self.opaque, (start, end, _OPAQUE))
         self.last_end = end
         return end
 
@@ -162,25 +190,28 @@ class _Scan:
         if branch == "placeholder":
             if anchor < self.last_end:
                 return None
-            mark = _SALARY_MARK if text.startswith("<SALARY>", anchor) else _OPAQUE
-            self.opaque.append((anchor, end, mark))
-            self.last_end = end
+            self.last_end = end  # already opaque (see run)
             return end
         start = anchor
         if branch == "iban":
             start = anchor - 2
-        elif branch == "nino":
-            start = anchor - (3 if sub == "nino_sp" else 2)
+        elif branch == "id":
+            shape = I.BY_NAME[sub]
+            if shape.lead:
+                m = shape.lead_re.search(text, max(0, anchor - 12), anchor)
+                if m is None:
+                    return None
+                start = m.start()
         value = text[start:end]
         if P.DIGITS6.search(value) is None:  # what the row gate relies on
             return None
         if branch == "phone_nat":
-            if self._phone_nat_ok(value, start):
-                return self._found("phone", start, end)
+            if self._phone_nat_ok(value, start, end):
+                return self._phone_found(start, end)
             return None
         if branch == "phone_intl":
             intl_end = self._phone_intl_end(value)
-            return None if intl_end is None else self._found("phone", start, start + intl_end)
+            return None if intl_end is None else self._phone_found(start, start + intl_end)
         if branch == "card":
             return self._found("card", start, end) if V.card_ok(value) else None
         if branch == "iban":
@@ -190,30 +221,25 @@ class _Scan:
                 self.skip_to = start + V.iban_shape_len(text, start, end)
                 return None
             return self._found("iban", start, iban_end)
-        if branch == "nir":
-            return self._found("national_id", start, end) if V.nir_ok(value) else None
-        if branch == "ssn":
-            # "123 45 6789" could be three numbers in a row: only next to an id word
-            if not V.ssn_ok(value) or (
-                "-" not in value and not self._cue_before(P.ID_CUE, start, ID_CUE_WINDOW)
-            ):
-                return None
-            return self._found("national_id", start, end)
-        if branch == "id_fmt":
-            return self._found("national_id", start, end) if V.id_formatted_ok(value) else None
-        if branch == "dni":
-            return self._found("national_id", start, end) if V.dni_ok(value) else None
-        if branch == "cf":
-            start = anchor - 6
-            value = text[start:end]
-            return self._found("national_id", start, end) if V.cf_ok(value) else None
-        if branch == "id_compact":
-            if V.id_compact_ok(value) and self._cue_before(P.ID_CUE, start, ID_CUE_WINDOW):
+        if branch == "id":
+            cued: bool | None = None  # looked for once, when an identifier needs it
+            for spec in I.BY_NAME[sub].specs:
+                if not I.valid(spec.validator, value):
+                    continue
+                if spec.cue_required:
+                    if cued is None:
+                        cued = self._cue_near(P.ID_CUE, start, end, ID_CUE_WINDOW,
+                                              ID_CUE_AFTER_WINDOW)
+                    if not cued:
+                        continue
                 return self._found("national_id", start, end)
             return None
-        if branch == "nino":
-            return self._found("national_id", start, end) if V.nino_ok(value) else None
         raise AssertionError(sub)  # pragma: no cover
+
+    def _phone_found(self, start: int, end: int) -> int | None:
+        """Record a phone number, with its extension ("x123", "ext. 12") if one follows."""
+        m = P.EXTENSION.match(self.text, end)
+        return self._found("phone", start, m.end() if m else end)
 
     @staticmethod
     def _phone_intl_end(value: str) -> int | None:
@@ -228,23 +254,61 @@ class _Scan:
                 number = number[2:]
             if len(number) < 7:
                 return None
-            if V.phone_intl_ok(number):
+            if phones.intl_ok(number):
                 return g.end()
         return None
 
-    def _phone_nat_ok(self, value: str, start: int) -> bool:
-        shape = V.phone_shape(value)
-        if shape is None:
+    def _phone_nat_ok(self, value: str, start: int, end: int) -> bool:
+        """A national-format candidate ("512 345 678", "06 12 34 56 78", "(030) 1234567").
+
+        Never a date, an IP address or an amount. Next to a phone word (before or after,
+        and closer than a word such as "order" or "invoice"), a number valid in any country
+        is a phone number. Without one, it must be valid in a country of data/phones.toml
+        and written as phone numbers are there: with its trunk prefix 0, or grouped as that
+        country groups them; and a number grouped like a thousands figure ("23 456 789")
+        needs nine digits or more."""
+        if P.DATE_LIKE.fullmatch(value) or P.DATE_INSIDE.search(value):
             return False
-        if shape in _CUED_SHAPES:
-            # the closest cue before decides: "tel" says phone, "order" says not
-            yes = self._last_cue_before(P.PHONE_CUE, start, PHONE_CUE_WINDOW)
-            no = self._last_cue_before(P.NOT_PHONE_CUE, start, NOT_PHONE_WINDOW)
-            if no is not None and (yes is None or no < yes):
-                return False
-            if yes is None and shape in _NEEDS_CUE:
-                return False
-        return V.phone_national_ok(V.digits(value), V.SHAPE_REGIONS[shape])
+        if _IPV4.fullmatch(value):
+            return False
+        text = self.text
+        if _CURRENCY_BEFORE.search(text, max(0, start - 4), start) or _CURRENCY_AFTER.match(
+            text, end
+        ):
+            return False
+        number = V.digits(value)
+        yes = self._last_cue_before(P.PHONE_CUE, start, PHONE_CUE_WINDOW, own=True)
+        no = self._last_cue_before(P.NOT_PHONE_CUE, start, NOT_PHONE_WINDOW)
+        if no is not None and (yes is None or no < yes):
+            return False
+        if _YEARS.fullmatch(value):
+            return False  # "2019 2020", "1990 2000"
+        if yes is None and self._cue_after(P.PHONE_CUE, end, PHONE_CUE_AFTER_WINDOW,
+                                           introduces_next=True):
+            yes = 0
+        groups = tuple(len(g) for g in _DIGIT_RUN.findall(value))
+        if yes is not None:
+            return len(number) >= 7 and phones.valid_anywhere(number, groups)
+        if len(groups) == 1 and not number.startswith("0"):
+            return False  # a bare run of digits is a phone number only next to a phone word
+        if len(number) < 8:
+            return False  # "320 1990" is a count and a year (Iceland's 7 digits need a word)
+        runs = _DIGIT_RUN.findall(value)
+        if not number.startswith("0") and (
+            any(_YEAR_GROUP.fullmatch(g) for g in runs)
+            or sum(len(g) <= 3 and g.endswith("0") for g in runs) >= 2
+        ):
+            return False  # "20 1990 1990", "201 10 100": counts and years in a row
+        thousands = not number.startswith("0") and _THOUSANDS.fullmatch(value) is not None
+        if thousands and len(number) < 9:
+            return False  # "23 456 789" passengers
+        if V.gtin_ok(number) and len(groups) == 1:
+            return False  # a barcode
+        return phones.written_like_phone(number, groups, mobile_only=thousands)
+
+    def _cue_near(self, cue: P.Cues, start: int, end: int, before: int, after: int) -> bool:
+        return self._last_cue_before(cue, start, before, own=True) is not None or self._cue_after(
+            cue, end, after, introduces_next=True)
 
     # -- salaries --------------------------------------------------------------------------
     def salaries(self) -> None:
@@ -307,21 +371,30 @@ class _Scan:
         return self._last_cue_before(cue, pos, width, barrier) is not None
 
     def _last_cue_before(
-        self, cue: P.Cues, pos: int, width: int, barrier: bool = False
+        self, cue: P.Cues, pos: int, width: int, barrier: bool = False, own: bool = False
     ) -> int | None:
         """How far before ``pos`` the closest such cue ends (None: there is none)."""
-        ctx = self._left(pos, width + 24)
-        last = cue.last_from(ctx, max(0, len(ctx) - width))
+        ctx = self._left(pos, width + 40)
+        last = cue.last_ending_after(ctx, max(0, len(ctx) - width))
         if last is None or P.BOUNDARY.search(ctx, last.end()) is not None:
             return None
-        if barrier and _SALARY_MARK in ctx[last.end() :]:
+        between = ctx[last.end() :]
+        if barrier and _SALARY_MARK in between:
             return None
+        if own and _OPAQUE in between:
+            return None  # "tel +33 6 ..., 1990 100": the cue named the value before
         return len(ctx) - last.end()
 
-    def _cue_after(self, cue: P.Cues, pos: int, width: int, barrier: bool = False) -> bool:
+    def _cue_after(self, cue: P.Cues, pos: int, width: int, barrier: bool = False,
+                   introduces_next: bool = False) -> bool:
+        """Is there a ``cue`` at most ``width`` virtual characters after ``pos``, in the
+        same sentence? With ``introduces_next``, a cue followed by another number ("...
+        tel +33 6 ...") names that number, not this one."""
         ctx = self._right(pos, width + 24)
         m = cue.first(ctx)
         if m is None or m.start() >= width:
+            return False
+        if introduces_next and _NEXT_VALUE.match(ctx, m.end()):
             return False
         if barrier and _SALARY_MARK in ctx[: m.start()]:
             return False
@@ -367,6 +440,24 @@ class _Scan:
 
 
 def _emails(text: str) -> list[tuple[int, int]]:
+    """Email spans, plain and obfuscated ("jan [at] firma [dot] pl"), sorted and
+    non-overlapping (a plain address inside an obfuscated span is part of it)."""
+    plain = _plain_emails(text) if "@" in text else []
+    if P.OBFUSCATED_HINT.search(text) is None:
+        return plain
+    spans = sorted(plain + [m.span() for m in P.OBFUSCATED_EMAIL.finditer(text)],
+                   key=lambda sp: (sp[0], -sp[1]))
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and s < out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+            continue
+        out.append((s, e))
+    return out
+
+
+def _plain_emails(text: str) -> list[tuple[int, int]]:
     """Email spans, searched for around each "@" only (a local part has at most 64
     characters)."""
     spans: list[tuple[int, int]] = []

@@ -10,16 +10,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import phonenumbers
-import stdnum.br.cpf
-import stdnum.de.idnr
-import stdnum.es.dni
-import stdnum.fr.nir
-import stdnum.it.codicefiscale
-import stdnum.nl.bsn
-import stdnum.pl.pesel
-import stdnum.pt.nif
-import stdnum.us.ssn
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
@@ -55,8 +45,8 @@ def _card_lengths(n: str) -> tuple[int, ...]:
     d3 = int(n[:3])
     d4 = int(n[:4])
     d6 = int(n[:6])
-    if n[0] == "4":  # Visa
-        return (13, 16, 19)
+    if n[0] == "4":  # Visa (13-digit Visa cards were withdrawn long ago)
+        return (16, 19)
     if 51 <= d2 <= 55 or 2221 <= d4 <= 2720:  # Mastercard
         return (16,)
     if d2 in (34, 37):  # American Express
@@ -157,176 +147,15 @@ def iban_ok(candidate: str) -> bool:
     return True
 
 
-# --- national identifiers -----------------------------------------------------------------
+# --- barcodes -------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=65536)
-def nir_ok(candidate: str) -> bool:
-    """French NIR (social security number), 15 characters with its key."""
-    compact = _NON_ALNUM.sub("", candidate).upper()
-    return len(compact) == 15 and stdnum.fr.nir.is_valid(compact)
-
-
-@lru_cache(maxsize=65536)
-def ssn_ok(candidate: str) -> bool:
-    """US Social Security number (area, group, serial rules of python-stdnum)."""
-    return stdnum.us.ssn.is_valid(digits(candidate))
-
-
-@lru_cache(maxsize=65536)
-def id_formatted_ok(candidate: str) -> bool:
-    """CPF (390.533.447-05), German IdNr (36 574 261 809) or BSN (1112.22.333)."""
-    d = digits(candidate)
-    if len(d) == 11 and "-" in candidate:
-        return stdnum.br.cpf.is_valid(d)
-    if len(d) == 11:
-        return stdnum.de.idnr.is_valid(d)
-    return len(d) == 9 and stdnum.nl.bsn.is_valid(d)
-
-
-@lru_cache(maxsize=65536)
-def id_compact_ok(number: str) -> bool:
-    """Nine digits: SSN, BSN or NIF; eleven: PESEL, IdNr or CPF (checked only next to an
-    id cue word: these checksums let through one random number in 10 to 300)."""
-    if len(number) == 9:
-        return (
-            stdnum.us.ssn.is_valid(number)
-            or stdnum.nl.bsn.is_valid(number)
-            or stdnum.pt.nif.is_valid(number)
-        )
-    if len(number) == 11:
-        return (
-            stdnum.pl.pesel.is_valid(number)
-            or stdnum.de.idnr.is_valid(number)
-            or stdnum.br.cpf.is_valid(number)
-        )
-    return False
-
-
-def dni_ok(candidate: str) -> bool:
-    return stdnum.es.dni.is_valid(_NON_ALNUM.sub("", candidate))
-
-
-def cf_ok(candidate: str) -> bool:
-    return stdnum.it.codicefiscale.is_valid(candidate)
-
-
-_NINO_FIRST = set("ABCEGHJKLMNOPRSTWXYZ")  # not D, F, I, Q, U, V
-_NINO_SECOND = set("ABCEGHJKLMNPRSTWXYZ")  # also not O
-_NINO_BAD_PREFIXES = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"}
-
-
-def nino_ok(candidate: str) -> bool:
-    """UK National Insurance number: HMRC's prefix rules and an A-D suffix.
-
-    python-stdnum has no NINO module; the rules are those of HMRC's National Insurance
-    Manual (NIM39110): first letter not D, F, I, Q, U or V; second letter not those nor O;
-    prefixes BG, GB, KN, NK, NT, TN and ZZ never allocated; suffix A, B, C or D.
-    """
-    compact = _NON_ALNUM.sub("", candidate).upper()
-    if len(compact) != 9 or not compact[2:8].isdigit():
+def gtin_ok(number: str) -> bool:
+    """A GTIN (EAN-8, UPC-A, EAN-13, GTIN-14) check digit: weights 3 and 1 from the right."""
+    if len(number) not in (8, 12, 13, 14) or not number.isascii() or not number.isdigit():
         return False
-    return (
-        compact[0] in _NINO_FIRST
-        and compact[1] in _NINO_SECOND
-        and compact[:2] not in _NINO_BAD_PREFIXES
-        and compact[8] in "ABCD"
-    )
-
-
-# --- phone numbers ------------------------------------------------------------------------
-
-# Regions tried for national numbers that start with a trunk prefix 0.
-TRUNK_REGIONS: tuple[str, ...] = ("FR", "DE", "GB", "CH", "AT", "BE", "NL", "IE", "IT")
-
-# Numbers reserved for drama and documentation (Ofcom): libphonenumber calls them
-# invalid, but they are phone numbers, and test data uses them.
-_FICTIONAL = (("44", "7700900", 10),)
-
-
-def _fictional(cc: str, national: str) -> bool:
-    return any(cc == c and national.startswith(p) and len(national) == n for c, p, n in _FICTIONAL)
-
-
-@lru_cache(maxsize=65536)
-def phone_intl_ok(number: str) -> bool:
-    """An international number, digits only (country code first)."""
-    if not 7 <= len(number) <= 15:
-        return False
-    try:
-        parsed = phonenumbers.parse("+" + number, None)
-    except phonenumbers.NumberParseException:
-        return False
-    if phonenumbers.is_valid_number(parsed):
-        return True
-    return _fictional(str(parsed.country_code), str(parsed.national_number))
-
-
-@lru_cache(maxsize=65536)
-def phone_national_ok(number: str, regions: tuple[str, ...]) -> bool:
-    """A national number (digits only) valid in one of ``regions``."""
-    for region in regions:
-        try:
-            parsed = phonenumbers.parse(number, region)
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(parsed):
-            return True
-        if _fictional(str(parsed.country_code), str(parsed.national_number)):
-            return True
-    return False
-
-
-_GROUPS = re.compile(r"\d+")
-
-
-class PhoneShape:
-    """What a national candidate looks like, which decides the regions to try."""
-
-    TRUNK = "trunk"  # starts with 0: European national forms
-    NANP = "nanp"  # (415) 555-0132, 415-555-0132, 1-415-555-0132
-    NANP_SPACED = "nanp_spaced"  # 415 555 0132: only near a phone cue
-    HK = "hk"  # 2123 4567
-    COMPACT_NANP = "compact_nanp"  # 4155550132: only near a phone cue
-    COMPACT_HK = "compact_hk"  # 21234567: only near a phone cue
-
-
-def phone_shape(candidate: str) -> str | None:
-    """Classify a national phone candidate; None for shapes we never take as phones."""
-    if P.DATE_LIKE.fullmatch(candidate) or P.DATE_INSIDE.search(candidate):
-        return None
-    groups = [len(g) for g in _GROUPS.findall(candidate)]
-    n = sum(groups)
-    first = candidate.lstrip("(")[:1]
-    if first == "0":
-        return PhoneShape.TRUNK if 9 <= n <= 13 else None
-    if len(groups) == 1:
-        if n == 10:
-            return PhoneShape.COMPACT_NANP
-        if n == 8:
-            return PhoneShape.COMPACT_HK
-        return None
-    if (first == "1" and n == 11 and groups[0] == 1) or (
-        n == 10 and (candidate.startswith("(") or groups == [3, 3, 4])
-    ):
-        # "201 200 1990" may be three numbers in a row: spaces alone need a phone word
-        spaced = not any(c in candidate for c in "()-./")
-        return PhoneShape.NANP_SPACED if spaced else PhoneShape.NANP
-    if n == 8 and groups == [4, 4]:
-        if P.DATE_LIKE.fullmatch(candidate.replace(" ", "-")):
-            return None  # "2019 2020" is two years
-        return PhoneShape.HK
-    return None
-
-
-SHAPE_REGIONS: dict[str, tuple[str, ...]] = {
-    PhoneShape.TRUNK: TRUNK_REGIONS,
-    PhoneShape.NANP: ("US",),
-    PhoneShape.NANP_SPACED: ("US",),
-    PhoneShape.HK: ("HK",),
-    PhoneShape.COMPACT_NANP: ("US",),
-    PhoneShape.COMPACT_HK: ("HK",),
-}
+    total = sum((3 if i % 2 else 1) * (ord(c) - 48) for i, c in enumerate(reversed(number)))
+    return total % 10 == 0
 
 
 # --- salary amounts ---------------------------------------------------------------------

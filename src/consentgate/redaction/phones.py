@@ -1,0 +1,198 @@
+"""National phone numbers: which countries a number written without ``+country code``
+is valid in, from libphonenumber's metadata (lengths, number plans, trunk prefixes).
+
+``data/phones.toml`` names the countries tried when no phone word stands near the number;
+with one, every country libphonenumber knows is tried.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from phonenumbers import PhoneMetadata
+
+from consentgate.redaction.vocabulary import phone_settings
+
+
+@dataclass(frozen=True)
+class _Region:
+    code: str
+    prefix: str  # the trunk prefix ("0", "06", "8", "1") or ""
+    prefix_optional: bool  # numbers are usually written without it (NANP's "1")
+    lengths: frozenset[int]
+    pattern: re.Pattern[str]
+    # (pattern, lengths) of each number type (fixed line, mobile, toll free, ...): a
+    # number valid for libphonenumber matches one of these
+    types: tuple[tuple[re.Pattern[str], frozenset[int]], ...]
+    mobile: tuple[re.Pattern[str], frozenset[int]] | None
+    also_written: frozenset[tuple[int, ...]]
+
+
+def _region(code: str) -> _Region | None:
+    meta = PhoneMetadata.metadata_for_region(code)
+    if meta is None or meta.general_desc is None or not meta.general_desc.national_number_pattern:
+        return None
+    prefix = meta.national_prefix or ""
+    general = frozenset(meta.general_desc.possible_length or ())
+    types = []
+    for desc in (meta.fixed_line, meta.mobile, meta.toll_free, meta.premium_rate,
+                 meta.shared_cost, meta.personal_number, meta.voip, meta.pager, meta.uan,
+                 meta.voicemail):
+        if desc is None or not desc.national_number_pattern:
+            continue
+        lengths = frozenset(desc.possible_length or ()) or general
+        if lengths == frozenset((-1,)):
+            continue  # "no number of this type"
+        types.append((re.compile(desc.national_number_pattern), lengths))
+    mobile = None
+    if meta.mobile is not None and meta.mobile.national_number_pattern:
+        mobile = (re.compile(meta.mobile.national_number_pattern),
+                  frozenset(meta.mobile.possible_length or ()) or general)
+    written = phone_settings().get("also_written", {}).get(code, [])
+    return _Region(
+        code=code,
+        prefix=prefix,
+        # a trunk prefix other than "0" (NANP's 1, Russia's 8) is left out in writing
+        prefix_optional=prefix not in ("", "0"),
+        lengths=frozenset(meta.general_desc.possible_length or ()),
+        pattern=re.compile(meta.general_desc.national_number_pattern),
+        types=tuple(types),
+        mobile=mobile,
+        also_written=frozenset(tuple(g) for g in written),
+    )
+
+
+@lru_cache(maxsize=4)
+def _regions(named: bool) -> tuple[_Region, ...]:
+    settings = phone_settings()
+    codes = settings["regions"] if named else sorted(phonenumbers.SUPPORTED_REGIONS)
+    if not named and settings.get("cued_regions", "all") != "all":
+        codes = settings["cued_regions"]
+    return tuple(r for r in map(_region, codes) if r is not None)
+
+
+def named_regions() -> tuple[str, ...]:
+    return tuple(r.code for r in _regions(True))
+
+
+def _national_forms(number: str, region: _Region, cued: bool) -> list[str]:
+    """The national significant numbers ``number`` (digits as written) may stand for."""
+    if region.prefix and number.startswith(region.prefix):
+        return [number[len(region.prefix) :]]
+    if region.prefix and not region.prefix_optional and not cued:
+        return []  # "612345678" in France is written "0612345678"
+    return [number]
+
+
+def _valid_nsn(number: str, region: _Region, cued: bool) -> str | None:
+    """The national significant number ``number`` stands for in ``region``, if it is a
+    valid number there: libphonenumber's test (``is_valid_number_for_region``: the number
+    matches one of the region's number types), on its own metadata, without parsing."""
+    for nsn in _national_forms(number, region, cued):
+        n = len(nsn)
+        if n not in region.lengths or region.pattern.fullmatch(nsn) is None:
+            continue
+        for pattern, lengths in region.types:
+            if n in lengths and pattern.fullmatch(nsn) is not None:
+                return nsn
+        if region.code == "GB" and nsn.startswith("7700900") and n == 10:
+            return nsn  # Ofcom's drama range (see _FICTIONAL)
+    return None
+
+
+def _parse_valid(number: str, region: _Region, cued: bool) -> phonenumbers.PhoneNumber | None:
+    nsn = _valid_nsn(number, region, cued)
+    if nsn is None:
+        return None
+    try:
+        return phonenumbers.parse(number if nsn == number else region.prefix + nsn, region.code)
+    except phonenumbers.NumberParseException:  # pragma: no cover - valid by metadata
+        return None
+
+
+@lru_cache(maxsize=131072)
+def valid_anywhere(number: str, groups: tuple[int, ...]) -> bool:
+    """Is ``number`` (digits as written, no country code; in digit groups of these
+    lengths) a valid phone number in some country libphonenumber knows? Used next to a
+    phone word. A country that dials a trunk prefix 0 counts a number written without it
+    only when it is grouped as that country's numbers are written internationally
+    ("6 12 34 56 78" in France)."""
+    for region in _regions(False):
+        if _valid_nsn(number, region, False) is not None:
+            return True
+        if (region.prefix == "0" and not number.startswith("0") and len(groups) >= 2
+                and _valid_nsn(number, region, True) is not None):
+            parsed = _parse_valid(number, region, True)
+            if parsed is not None and groups in _groupings(parsed, region):
+                return True
+    return False
+
+
+_DIGIT_RUNS = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=131072)
+def written_like_phone(number: str, groups: tuple[int, ...], mobile_only: bool = False) -> bool:
+    """Is ``number``, written in digit groups of these lengths, a phone number of one of
+    the named countries, with no phone word needed: valid there and either dialled with
+    its trunk prefix 0 ("0612345678", "030/1234567") or grouped the way libphonenumber
+    formats that country's numbers ("512 345 678" in Poland, "2123 4567" in Hong Kong)?
+    ``mobile_only``: only a mobile number will do (for digits grouped like a thousands
+    figure, "512 345 678", where a count is as likely as a landline)."""
+    for region in _regions(True):
+        nsn = _valid_nsn(number, region, False)
+        if nsn is None:
+            continue
+        if mobile_only and (region.mobile is None or len(nsn) not in region.mobile[1]
+                            or region.mobile[0].fullmatch(nsn) is None):
+            continue
+        if region.prefix == "0" and number.startswith("0") and len(number) >= 9:
+            return True  # dialled with its trunk prefix: "0612345678", "030/1234567"
+        if len(groups) < 2:
+            continue
+        if mobile_only and groups in region.also_written:
+            return True  # "612 345 678": how Spaniards write mobiles
+        parsed = _parse_valid(number, region, False)
+        if parsed is not None and groups in _groupings(parsed, region):
+            return True
+    return False
+
+
+def _groupings(parsed: phonenumbers.PhoneNumber, region: _Region) -> set[tuple[int, ...]]:
+    """Digit-group lengths of the usual ways to write a number: national format, with
+    its optional trunk prefix as a group of its own, and the international format's groups
+    after the country code."""
+    national = tuple(len(g) for g in _DIGIT_RUNS.findall(
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)))
+    intl = tuple(len(g) for g in _DIGIT_RUNS.findall(
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)))[1:]
+    out = {national, intl}
+    if region.prefix_optional:
+        out.add((len(region.prefix), *national))
+        out.add((len(region.prefix), *intl))
+    return out
+
+
+# Numbers reserved for drama and documentation (Ofcom): libphonenumber calls them
+# invalid, but they are phone numbers, and test data uses them.
+_FICTIONAL = (("44", "7700900", 10),)
+
+
+def _fictional(parsed: phonenumbers.PhoneNumber) -> bool:
+    cc, national = str(parsed.country_code), str(parsed.national_number)
+    return any(cc == c and national.startswith(p) and len(national) == n for c, p, n in _FICTIONAL)
+
+
+@lru_cache(maxsize=65536)
+def intl_ok(number: str) -> bool:
+    """An international number, digits only (country code first)."""
+    if not 7 <= len(number) <= 15:
+        return False
+    try:
+        parsed = phonenumbers.parse("+" + number, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number(parsed) or _fictional(parsed)

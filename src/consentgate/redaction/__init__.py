@@ -22,7 +22,6 @@ from consentgate.redaction.redactor import CLASSES, Redactor
 from consentgate.redaction.scan import Finding
 
 
-
 def clear_caches() -> None:
     """Empty the validation caches (checksums, number plans): for cold-start timings."""
     from consentgate.redaction import ids, phones, validators

@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from consentgate.redaction.vocabulary import IdSpec, national_ids
 
@@ -32,7 +32,7 @@ class IdShape:
         return _lead_re(self.lead) if self.lead else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lead_re(lead: str) -> re.Pattern[str]:
     # the letters must end at the anchor and not continue a longer word
     return re.compile(r"(?<![A-Za-z0-9])(?:" + lead + r")\Z")
@@ -88,8 +88,8 @@ BY_NAME: dict[str, IdShape] = {s.name: s for s in SHAPES}
 # --- validators ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
-def _stdnum(module: str):  # noqa: ANN202 - a module
+@cache
+def _stdnum(module: str):
     return importlib.import_module("stdnum." + module)
 
 

@@ -33,12 +33,14 @@ PLACEHOLDERS: dict[str, str] = {
 _PSEP = "[ \u00a0.\\-/]"
 # "§" stands for the anchor character in the "before" assertions of a branch (see _Branch).
 # A digit run may not start right after these (inside a bigger token, a time, ...) ...
-_NUM_LEFT = (r"(?<![\w+.,:/\-@]§)", r"(?<!\d[ \u00a0.\-/]§)")
+# (letters of alphabets that put spaces between words: CJK text runs into numbers)
+_ALNUM = "0-9A-Za-z_\u00c0-\u024f\u0370-\u03ff\u0400-\u052f"
+_NUM_LEFT = (r"(?<![" + _ALNUM + r"+.,:/\-@]§)", r"(?<!\d[ \u00a0.\-/]§)")
 # ... nor end right before these: a word character, or a separator followed by a digit.
-_NUM_RIGHT = r"(?![\w]|[.,\-/ \u00a0\u202f]\d)"
+_NUM_RIGHT = r"(?![" + _ALNUM + r"]|[.,\-/ \u00a0\u202f]\d)"
 # Values with a checksum may be followed by a number ("card 4111 ... 1111 2021 was ..."):
 # only a word character or a separator glued to a digit ends them badly.
-_NUM_RIGHT_CHECKED = r"(?![\w]|[.,\-/]\d)"
+_NUM_RIGHT_CHECKED = r"(?![" + _ALNUM + r"]|[.,\-/]\d)"
 
 EMAIL = re.compile(
     r"(?<![\w.+%\-])"
@@ -104,7 +106,8 @@ _CUR_POST = (
 )
 # a number: 65,000 / 55 000 / 72.000 / 120'000 / 49.99 / 65
 _NUM = (
-    r"(?:\d{1,3}(?:[,.'’ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?![\d])"
+    r"(?:\d{1,3}(?:[,.'’ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2}|,[\-–])?(?![\d])"
+    r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?(?![\d])"  # Indian grouping: 21,98,000
     r"|\d+(?:[.,]\d{1,2})?(?![\d]))"
 )
 _MULT_WORDS = "|".join(_CURRENCY["multipliers"])
@@ -296,6 +299,7 @@ class Cues:
 
 SALARY_STRONG = Cues(SALARY_STRONG_WORDS)
 SALARY_WEAK = Cues(SALARY_WEAK_WORDS)
+NOT_SALARY = Cues(V.cue_words("not_salary"))
 
 
 def salary_cue_spans(text: str) -> list[tuple[int, int]]:

@@ -213,7 +213,13 @@ class _Scan:
             intl_end = self._phone_intl_end(value)
             return None if intl_end is None else self._phone_found(start, start + intl_end)
         if branch == "card":
-            return self._found("card", start, end) if V.card_ok(value) else None
+            if not V.card_ok(value):
+                return None
+            if len(V.digits(value)) == 13 and self._cue_near(
+                P.ID_CUE, start, end, ID_CUE_WINDOW, ID_CUE_AFTER_WINDOW
+            ):
+                return None  # a 13-digit identity number that passes Luhn (South Africa's)
+            return self._found("card", start, end)
         if branch == "iban":
             iban_end = V.iban_end(text, start, end)
             if iban_end is None:
@@ -354,7 +360,11 @@ class _Scan:
         """A strong cue (salary, Gehalt, ...) close by, or a weak one (per year, brut, ...)
         right next to a salary-sized amount; never across another amount or a sentence end."""
         strong, weak = P.SALARY_STRONG, P.SALARY_WEAK
-        if self._cue_before(strong, start, SALARY_STRONG_WINDOW, barrier=True):
+        before = self._last_cue_before(strong, start, SALARY_STRONG_WINDOW, barrier=True)
+        price = self._last_cue_before(P.NOT_SALARY, start, SALARY_WEAK_WINDOW, barrier=True)
+        if price is not None and (before is None or price < before):
+            return False  # "the flat costs €1,200 a month": a price, named closer than any pay
+        if before is not None:
             return True
         if self._cue_after(strong, end, SALARY_STRONG_WINDOW, barrier=True):
             return True

@@ -180,7 +180,16 @@ _THOUSANDS = re.compile(r"^\d{1,3}(?:[,.'’ \u00a0\u202f]\d{3})+")
 
 
 def _parse_number(num: str) -> float:
+    num = num.rstrip("-–").rstrip(",")  # "53.000,-"
     m = _THOUSANDS.match(num)
     if m:
         return float(digits(m.group(0)))
-    return float(num.replace(",", "."))
+    if _INDIAN.match(num):
+        return float(digits(num.split(".")[0]))
+    try:
+        return float(num.replace(",", "."))
+    except ValueError:
+        return float(digits(num) or 0)
+
+
+_INDIAN = re.compile(r"^\d{1,2}(?:,\d{2})+,\d{3}")

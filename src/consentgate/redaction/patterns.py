@@ -167,6 +167,12 @@ _INTL_REST = (r"[1-9]\d{0,14}(?:[ \u00a0]?\(0\)[ \u00a0]?\d{1,12})?"
               r"(?:" + _PSEP + r"\(?\d{1,12}\)?){0,7}" + _NUM_RIGHT)
 _PHONE_00 = _Branch("phone_00", "phone_intl", "0", "0" + _INTL_REST, _NUM_LEFT)
 _PHONE_PLUS = _Branch("phone_plus", "phone_intl", r"\+", _INTL_REST, (r"(?<![\w+]§)",))
+# a country code in brackets: "+(371) 26098366", "(+30) 6994 637896"
+_PAREN_CC_REST = (r"[1-9]\d{0,3}\)(?:" + _PSEP + r"?\d{1,12}){1,7}" + _NUM_RIGHT)
+_PHONE_PLUS_PAREN = _Branch("phone_plus_paren", "phone_intl", r"\+", r"\(" + _PAREN_CC_REST,
+                            (r"(?<![\w+]§)",))
+_PHONE_PAREN_PLUS = _Branch("phone_paren_plus", "phone_intl", r"\(", r"\+" + _PAREN_CC_REST,
+                            (r"(?<![\w+]§)",))
 # national phone numbers: 1 415 555 0132, 06 12 34 56 78, 030/1234567, compact digits,
 # (415) 555-0132
 _PHONE_ONE = _Branch(
@@ -194,8 +200,8 @@ _GROUPS: tuple[tuple[str, tuple[_Branch, ...]], ...] = (
     # long digit clusters: at least five digits or separators follow the anchor
     (r"(?<=\d)(?=[\d \u00a0.\-/()]{5})",
      (_CARD, *_ID_DIGITS, _PHONE_00, _PHONE_ONE, _PHONE_NAT)),
-    (r"(?<=\()", (_PHONE_PAREN,)),
-    (r"(?<=\+)", (_PHONE_PLUS,)),
+    (r"(?<=\()", (_PHONE_PAREN_PLUS, _PHONE_PAREN)),
+    (r"(?<=\+)", (_PHONE_PLUS, _PHONE_PLUS_PAREN)),
 )
 BRANCH_LIST: tuple[_Branch, ...] = tuple(
     dict.fromkeys(b for _, group in _GROUPS for b in group)
@@ -308,6 +314,8 @@ def salary_cue_spans(text: str) -> list[tuple[int, int]]:
 
 
 PHONE_CUE = Cues(V.cue_words("phone"))
+# After a number, words that name it a phone number ("... to mój numer", "... es mi línea")
+PHONE_AFTER_CUE = Cues(V.cue_words("phone") + V.cue_words("phone_after"))
 # Words before a number that say it is not a phone number.
 NOT_PHONE_CUE = Cues(V.cue_words("not_phone"))
 ID_CUE = Cues(V.cue_words("id") + I.id_cue_words())
@@ -381,7 +389,12 @@ GATE_RE2_AT = "@"
 GATE_RE2_DIGITS6 = r"\p{Nd}(?:\P{Nd}{0,2}\p{Nd}){5}"
 GATE_RE2_DIGIT = r"\p{Nd}"
 # one pass instead of two: a pass over a column costs about the same whatever the pattern
-GATE_RE2_AT_OR_DIGITS6 = GATE_RE2_AT + "|" + GATE_RE2_DIGITS6 + "|" + GATE_RE2_OBFUSCATED
+# IBANs whose account part is mostly letters (LU, LV, MT: "LU28 083E GF0G ...") have no
+# six-digit cluster
+GATE_RE2_IBAN = r"[A-Z]{2}\d{2}(?:[ \x{a0}]?[A-Z0-9]){11}"
+IBAN_ROW = re.compile(r"[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]){11}")
+GATE_RE2_AT_OR_DIGITS6 = "|".join(
+    (GATE_RE2_AT, GATE_RE2_DIGITS6, GATE_RE2_OBFUSCATED, GATE_RE2_IBAN))
 
 
 def _dotless(body: str) -> str:

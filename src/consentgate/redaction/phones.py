@@ -28,6 +28,7 @@ class _Region:
     # number valid for libphonenumber matches one of these
     types: tuple[tuple[re.Pattern[str], frozenset[int]], ...]
     mobile: tuple[re.Pattern[str], frozenset[int]] | None
+    mobile_shared: bool  # mobile and fixed-line numbers look the same (the NANP)
     also_written: frozenset[tuple[int, ...]]
 
 
@@ -61,6 +62,9 @@ def _region(code: str) -> _Region | None:
         pattern=re.compile(meta.general_desc.national_number_pattern),
         types=tuple(types),
         mobile=mobile,
+        mobile_shared=(meta.mobile is not None and meta.fixed_line is not None
+                       and meta.mobile.national_number_pattern
+                       == meta.fixed_line.national_number_pattern),
         also_written=frozenset(tuple(g) for g in written),
     )
 
@@ -157,6 +161,20 @@ def written_like_phone(number: str, groups: tuple[int, ...], mobile_only: bool =
             return True  # "612 345 678": how Spaniards write mobiles
         parsed = _parse_valid(number, region, False)
         if parsed is not None and groups in _groupings(parsed, region):
+            return True
+    return False
+
+
+@lru_cache(maxsize=131072)
+def distinct_mobile(number: str) -> bool:
+    """Is ``number`` a mobile number (libphonenumber's mobile pattern) of a named
+    country whose mobile numbers differ from its landlines (not the NANP, where any
+    number may be either)?"""
+    for region in _regions(True):
+        if region.mobile is None or region.mobile_shared:
+            continue
+        nsn = _valid_nsn(number, region, False)
+        if nsn is not None and len(nsn) in region.mobile[1] and region.mobile[0].fullmatch(nsn):
             return True
     return False
 

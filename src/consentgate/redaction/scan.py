@@ -70,6 +70,7 @@ _GROUP_END = re.compile(r"\d+\)?")
 _DIGIT_RUN = re.compile(r"\d+")
 # "1 234 567", "12.345.678": a number grouped by thousands, not (without a cue) a phone
 _THOUSANDS = re.compile(r"\d{1,3}(?:([ \u00a0.'’])\d{3})(?:\1\d{3})*")
+_PAREN_CC = re.compile(r"\(\d{1,3}\)")
 _PLACEHOLDERS = re.compile(r"<(?:EMAIL|PHONE|IBAN|CARD|NATIONAL_ID|SALARY)>")
 _NEXT_VALUE = re.compile(r"[ \u00a0]*[:.]?[ \u00a0]*[(+\d\x00]")
 _YEAR_GROUP = re.compile(r"(?:19|20)\d\d")
@@ -203,7 +204,9 @@ class _Scan:
                     return None
                 start = m.start()
         value = text[start:end]
-        if P.DIGITS6.search(value) is None:  # what the row gate relies on
+        if P.DIGITS6.search(value) is None and not (
+            branch == "iban" and P.IBAN_ROW.match(value)
+        ):  # what the row gate relies on
             return None
         if branch == "phone_nat":
             if self._phone_nat_ok(value, start, end):
@@ -289,14 +292,20 @@ class _Scan:
             return False
         if _YEARS.fullmatch(value):
             return False  # "2019 2020", "1990 2000"
-        if yes is None and self._cue_after(P.PHONE_CUE, end, PHONE_CUE_AFTER_WINDOW,
+        if value.startswith("(") and (m := _PAREN_CC.match(value)) and phones.intl_ok(number):
+            return True  # "(351) 929815777": a country code in brackets
+        if yes is None and self._cue_after(P.PHONE_AFTER_CUE, end, PHONE_CUE_AFTER_WINDOW,
                                            introduces_next=True):
             yes = 0
         groups = tuple(len(g) for g in _DIGIT_RUN.findall(value))
         if yes is not None:
             return len(number) >= 7 and phones.valid_anywhere(number, groups)
         if len(groups) == 1 and not number.startswith("0"):
-            return False  # a bare run of digits is a phone number only next to a phone word
+            # a bare run of digits is a phone number only next to a phone word, or when it
+            # is a mobile number of ten digits or more in a country whose mobiles are told
+            # apart from its landlines ("3461514657" in Italy, "17072140088" in China)
+            return (len(number) >= 10 and not V.gtin_ok(number)
+                    and phones.distinct_mobile(number))
         if len(number) < 8:
             return False  # "320 1990" is a count and a year (Iceland's 7 digits need a word)
         runs = _DIGIT_RUN.findall(value)

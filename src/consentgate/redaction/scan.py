@@ -292,7 +292,7 @@ class _Scan:
             return False
         if _YEARS.fullmatch(value):
             return False  # "2019 2020", "1990 2000"
-        if value.startswith("(") and (m := _PAREN_CC.match(value)) and phones.intl_ok(number):
+        if value.startswith("(") and _PAREN_CC.match(value) and phones.intl_ok(number):
             return True  # "(351) 929815777": a country code in brackets
         if yes is None and self._cue_after(P.PHONE_AFTER_CUE, end, PHONE_CUE_AFTER_WINDOW,
                                            introduces_next=True):

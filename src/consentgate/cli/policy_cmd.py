@@ -12,6 +12,7 @@ from rich.table import Table
 from consentgate.cli.common import clear_errors, console, on_off, say, yes_no
 from consentgate.policy import DEFAULT_POLICY, Policy, load_policy, shipped_policies
 from consentgate.policy.diff import diff_policies
+from consentgate.policy.model import Recognizer
 
 app = typer.Typer(help="Read, check and compare policies.", no_args_is_help=True)
 
@@ -100,12 +101,44 @@ def render_policy(policy: Policy) -> None:
         f"author pseudonymised: {yes_no(policy.redaction.pseudonymize_author)}",
         highlight=False,
     )
+    if policy.redaction.recognizers:
+        console.print(recognizer_table(policy))
     if policy.taxonomy_extensions:
         console.print(
             "[bold]Taxonomy extensions[/]: "
             + e(", ".join(f"{x.fides_key} (< {x.parent_key})" for x in policy.taxonomy_extensions)),
             highlight=False,
         )
+
+
+def cue_rule(r: Recognizer) -> str:
+    """A recognizer's cue rule in words: "required before (30 chars): employee, staff"."""
+    if not r.cues:
+        return "none"
+    side = {"before": "before", "after": "after", "either": "before or after"}[r.cue_side]
+    need = "required" if r.cue_required else "not required (listed only)"
+    return f"{need}, {side} ({r.cue_window} chars): {', '.join(r.cues)}"
+
+
+def recognizer_table(policy: Policy) -> Table:
+    """The policy's extra recognizers, in file order (the first wins where two overlap)."""
+    e = escape
+    table = Table(title="Extra recognizers (in file order: the first wins where two overlap)")
+    table.add_column("name", overflow="fold")
+    table.add_column("class", no_wrap=True)
+    table.add_column("pattern", overflow="fold")
+    table.add_column("validator", overflow="fold")
+    table.add_column("cues", overflow="fold")
+    for r in policy.redaction.recognizers:
+        validator = r.validator or "none"
+        if r.regions:
+            validator += f" ({' '.join(r.regions)})"
+        name = e(r.name) + (f"\n[dim]{e(r.description)}[/]" if r.description else "")
+        table.add_row(
+            name, f"{e(r.cls)}\n[dim]{e(f'<{r.cls.upper()}>')}[/]", e(r.pattern), e(validator),
+            e(cue_rule(r)),
+        )
+    return table
 
 
 @app.command()
@@ -127,10 +160,12 @@ def validate(file: PolicyArg) -> None:
     """Validate a policy file (syntax, fields, fideslang categories). Exit 0 when valid."""
     with clear_errors():
         p = load_policy(file)
+    extra = len(p.redaction.recognizers)
     console.print(
         f"[green]valid[/]: {escape(p.id)} v{escape(p.policy.version)}, {len(p.regions)} "
         f"regions, {len(p.used_kinds())} kinds used, {len(p.never_used_kinds())} never used, "
-        f"sha256 {p.sha256}",
+        + (f"{extra} extra recognizer{'s' if extra != 1 else ''}, " if extra else "")
+        + f"sha256 {p.sha256}",
         highlight=False,
         soft_wrap=True,
     )

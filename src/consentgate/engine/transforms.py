@@ -42,7 +42,8 @@ def redact_udf(engine_name: str, classes: Sequence[str]):
     """A scalar UDF redacting the given classes, in the batch flavour each engine runs fast."""
     from consentgate.redaction import Redactor
 
-    redactor = Redactor(classes=tuple(classes))
+    # a Redactor (the policy's, with its extra recognizers) or class names
+    redactor = classes if isinstance(classes, Redactor) else Redactor(classes=tuple(classes))
 
     if engine_name == "duckdb":
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from consentgate.policy.model import Policy
+from consentgate.policy.model import Policy, Recognizer
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,63 @@ def diff_policies(a: Policy, b: Policy) -> list[Change]:
         b.redaction.pseudonymize_author,
         not b.redaction.pseudonymize_author,
     )
+    changes.extend(_recognizer_changes(a, b))
     ea = {e.fides_key for e in a.taxonomy_extensions}
     eb = {e.fides_key for e in b.taxonomy_extensions}
     add("taxonomy", "taxonomy_extensions", ea, eb, None)
     return changes
+
+
+def _summary(r: Recognizer) -> str:
+    parts = [f"{r.cls} /{r.pattern}/"]
+    if r.validator:
+        parts.append(f"validator {r.validator}" + (f" ({' '.join(r.regions)})" if r.regions else ""))
+    if r.cues and r.cue_required:
+        parts.append(f"cue {r.cue_side} {r.cue_window}: {', '.join(r.cues)}")
+    return ", ".join(parts)
+
+
+_SIDES = {"before": {"before"}, "after": {"after"}, "either": {"before", "after"}}
+
+
+def _recognizer_changes(a: Policy, b: Policy) -> list[Change]:
+    """Extra recognizers, matched by name. A recognizer that finds less lets more through:
+    one removed, a pattern changed (it may match less), a validator or a cue requirement
+    added or changed, fewer phone regions, fewer cue words, a narrower window or side."""
+    out: list[Change] = []
+
+    def add(subject: str, before: Any, after: Any, widens: bool | None) -> None:
+        if before != after:
+            out.append(Change("redaction", subject, before, after, widens))
+
+    ra = {r.name: r for r in a.redaction.recognizers}
+    rb = {r.name: r for r in b.redaction.recognizers}
+    for name in sorted(ra.keys() | rb.keys()):
+        x, y = ra.get(name), rb.get(name)
+        subject = f"redaction.recognizers.{name}"
+        if x is None or y is None:
+            add(subject, x and _summary(x), y and _summary(y), y is None)
+            continue
+        add(f"{subject}.class", x.cls, y.cls, None)  # still redacted, another placeholder
+        add(f"{subject}.pattern", x.pattern, y.pattern, True)
+        add(f"{subject}.validator", x.validator, y.validator, y.validator is not None)
+        # phone regions: no region means any region, in international form only
+        add(f"{subject}.regions", set(x.regions), set(y.regions),
+            bool(set(x.regions) - set(y.regions)) or (not x.regions) != (not y.regions))
+        # cues only count when required
+        cx = set(map(str.casefold, x.cues)) if x.cue_required else None
+        cy = set(map(str.casefold, y.cues)) if y.cue_required else None
+        add(f"{subject}.cue_required", x.cue_required, y.cue_required, y.cue_required)
+        if cx is not None and cy is not None:
+            add(f"{subject}.cues", set(x.cues), set(y.cues), bool(cx - cy))
+            add(f"{subject}.cue_window", x.cue_window, y.cue_window, y.cue_window < x.cue_window)
+            add(f"{subject}.cue_side", x.cue_side, y.cue_side,
+                bool(_SIDES[x.cue_side] - _SIDES[y.cue_side]))
+        else:
+            add(f"{subject}.cues", set(x.cues), set(y.cues), None)
+        add(f"{subject}.description", x.description, y.description, None)
+    # where two recognizers match the same characters, the first in the file wins
+    order_a = [n for n in ra if n in rb]
+    order_b = [n for n in rb if n in ra]
+    add("redaction.recognizers order", ", ".join(order_a), ", ".join(order_b), None)
+    return out

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from consentgate.policy.model import Policy
+from consentgate.policy.model import FieldProblems, Policy
 from consentgate.policy.taxonomy import taxonomy_problems
 
 DEFAULT_POLICY = "linkedin-2025"
@@ -92,6 +92,12 @@ def parse_policy(data: bytes, origin: str = "<policy>") -> Policy:
         problems = []
         for err in exc.errors():
             loc = [str(p) for p in err["loc"]]
+            below = err.get("ctx", {}).get("error")
+            if isinstance(below, FieldProblems):  # faults at fields below loc
+                for sub, message in below.problems:
+                    at = loc + [str(p) for p in sub]
+                    problems.append(Problem(".".join(at), message, _line_of(text, at)))
+                continue
             problems.append(Problem(".".join(loc) or "policy", err["msg"], _line_of(text, loc)))
         raise PolicyError(origin, problems) from exc
     found = taxonomy_problems(policy)
@@ -109,19 +115,26 @@ def _line_of(text: str, loc: list[str]) -> int | None:
     lines = text.splitlines()
     start = 0
     key = loc[-1] if loc else None
-    # Path into an array of tables: regions.3.countries -> 4th [[regions]]
-    if len(loc) >= 2 and loc[1].isdigit():
-        header = f"[[{loc[0]}]]"
+    # Path into an array of tables: regions.3.countries -> 4th [[regions]],
+    # redaction.recognizers.0.pattern -> 1st [[redaction.recognizers]]
+    k = next((i for i in range(1, len(loc)) if loc[i].isdigit()), None)
+    if k is not None and k > 1:
+        header = "[[" + ".".join(loc[:k]) + "]]"
+        if not any(line.strip() == header for line in lines):
+            loc = loc[:k]  # an index into an array value, not into an array of tables
+            key, k = loc[-1], None
+    if k is not None:
+        header = "[[" + ".".join(loc[:k]) + "]]"
         seen = -1
         for i, line in enumerate(lines):
             if line.strip() == header:
                 seen += 1
-                if seen == int(loc[1]):
+                if seen == int(loc[k]):
                     start = i
                     break
         else:
             return None
-        key = loc[2] if len(loc) > 2 else None
+        key = loc[k + 1] if len(loc) > k + 1 else None
     else:
         for depth in range(len(loc), 0, -1):
             header = "[" + ".".join(loc[:depth]) + "]"

@@ -11,7 +11,15 @@ import re
 from typing import Literal
 
 from iso3166 import countries_by_alpha2
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from consentgate.contract.schema import VISIBILITIES
 
@@ -138,9 +146,135 @@ class Lookback(_Strict):
         return max(bounds) if bounds else None
 
 
+class FieldProblems(ValueError):
+    """Raised by a model validator for faults at fields below the model: ``problems`` holds
+    (path below the model, message) pairs, which the loader locates (file, line, field)."""
+
+    def __init__(self, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in problems))
+
+
+class Recognizer(_Strict):
+    """An extra redaction recognizer (``[[redaction.recognizers]]``): a regex for values of
+    one of the policy's classes, with an optional named validator and cue words. See
+    ``consentgate.redaction.custom`` for how a text is scanned with it."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True,
+        serialize_by_alias=True,
+    )
+
+    name: str = Field(description="snake_case, unique in the policy")
+    cls: RedactionClass = Field(alias="class", description="the class (and placeholder)")
+    pattern: str = Field(description="a Python regular expression; the match is the value")
+    validator: str | None = Field(
+        default=None, description="luhn, iban, phone, email or stdnum:<module>"
+    )
+    regions: tuple[str, ...] = Field(
+        default=(), description="for validator = 'phone': ISO 3166-1 alpha-2 region codes"
+    )
+    cues: tuple[str, ...] = Field(default=(), description="cue words, whole words, any case")
+    cue_window: int = Field(default=30, ge=1, le=200, description="characters")
+    cue_side: Literal["before", "after", "either"] = "either"
+    cue_required: bool = Field(default=False, description="default: true when cues are given")
+    description: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cue_required_default(cls, data: object) -> object:
+        if isinstance(data, dict) and "cue_required" not in data:
+            return {**data, "cue_required": bool(data.get("cues"))}
+        return data
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not _ID.match(v) or len(v) > 64:
+            raise ValueError("must be a snake_case identifier (at most 64 characters)")
+        return v
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern(cls, v: str) -> str:
+        from consentgate.redaction.custom import check_pattern
+
+        check_pattern(v)
+        return v
+
+    @field_validator("validator")
+    @classmethod
+    def _validator(cls, v: str | None) -> str | None:
+        if v is not None:
+            from consentgate.redaction.named_validators import get_validator
+
+            get_validator(v)
+        return v
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, v: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        if not v:
+            return v
+        if "validator" in info.data and info.data["validator"] != "phone":
+            raise ValueError('regions are for validator = "phone" only')
+        from consentgate.redaction.named_validators import get_validator
+
+        dupes = sorted({c for c in v if v.count(c) > 1})
+        if dupes:
+            raise ValueError(f"listed twice: {', '.join(dupes)}")
+        try:
+            get_validator("phone", v)
+        except ValueError as exc:
+            raise ValueError(f"{exc} (ISO 3166-1 alpha-2, upper case, e.g. CH)") from None
+        return v
+
+    @field_validator("cues")
+    @classmethod
+    def _cues(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not c.strip() for c in v):
+            raise ValueError("a cue is an empty or blank string")
+        folded = [" ".join(c.casefold().split()) for c in v]
+        dupes = sorted({c for c in folded if folded.count(c) > 1})
+        if dupes:
+            raise ValueError(f"listed twice (cues match in any case): {', '.join(dupes)}")
+        return v
+
+    @model_validator(mode="after")
+    def _cue_rule(self) -> Recognizer:
+        if self.cue_required and not self.cues:
+            raise FieldProblems([(("cue_required",), "cue_required = true needs cues")])
+        return self
+
+
 class Redaction(_Strict):
     classes: list[RedactionClass]
     pseudonymize_author: bool = True
+    # extra recognizers, in file order (the first wins where two match the same characters)
+    recognizers: tuple[Recognizer, ...] = ()
+
+    @model_validator(mode="after")
+    def _recognizers(self) -> Redaction:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        seen: dict[str, int] = {}
+        for i, r in enumerate(self.recognizers):
+            if r.name in seen:
+                problems.append(
+                    (("recognizers", i, "name"),
+                     f"{r.name!r} is already the name of recognizer {seen[r.name] + 1} "
+                     "(names are unique)")
+                )
+            seen.setdefault(r.name, i)
+            if r.cls not in self.classes:
+                listed = ", ".join(self.classes) or "none"
+                problems.append(
+                    (("recognizers", i, "class"),
+                     f"{r.cls!r} is not in redaction.classes ({listed}): add it there, or "
+                     "give one of those")
+                )
+        if problems:
+            raise FieldProblems(problems)
+        return self
 
 
 class TaxonomyExtension(_Strict):

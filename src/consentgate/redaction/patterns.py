@@ -394,7 +394,7 @@ GATE_RE2_DIGIT = r"\p{Nd}"
 GATE_RE2_IBAN = r"[A-Z]{2}\d{2}(?:[ \x{a0}]?[A-Z0-9]){11}"
 IBAN_ROW = re.compile(r"[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]){11}")
 GATE_RE2_AT_OR_DIGITS6 = "|".join(
-    (GATE_RE2_AT, GATE_RE2_DIGITS6, GATE_RE2_OBFUSCATED, GATE_RE2_IBAN))
+    f"(?:{g})" for g in (GATE_RE2_AT, GATE_RE2_DIGITS6, GATE_RE2_OBFUSCATED, GATE_RE2_IBAN))
 
 
 def _dotless(body: str) -> str:

@@ -29,7 +29,7 @@ class Redactor:
     'Call me on <PHONE> or mail <EMAIL>'
     """
 
-    __slots__ = ("_all", "classes", "recognizers")
+    __slots__ = ("_all", "_custom", "classes", "recognizers")
 
     def __init__(
         self, classes: Iterable[str] | None = None, recognizers: Sequence[Any] = ()
@@ -42,6 +42,11 @@ class Redactor:
         self._all = set(chosen) == set(CLASSES)
         # the policy's extra recognizers (``policy.model.Recognizer``), in file order
         self.recognizers: tuple[Any, ...] = tuple(recognizers)
+        self._custom = None
+        if self.recognizers:
+            from consentgate.redaction.custom import CustomScanner
+
+            self._custom = CustomScanner(self.recognizers)
 
     @classmethod
     def from_policy(cls, policy: Any) -> Redactor:
@@ -83,10 +88,14 @@ class Redactor:
         if "salary" not in self.classes:
             salary = False  # salaries are looked for last: skipping them changes nothing else
         found = scan(text, salary)
-        if self._all or not found:
-            return found
-        keep = self.classes
-        return [f for f in found if f.cls in keep]
+        if not self._all and found:
+            keep = self.classes
+            found = [f for f in found if f.cls in keep]
+        if self._custom is not None:
+            from consentgate.redaction.custom import apply
+
+            found = apply(text, found, self._custom)
+        return found
 
     def _redact(self, text: str, salary: bool | None) -> tuple[str, list[Finding]]:
         found = self._find(text, salary)
@@ -132,7 +141,10 @@ class Redactor:
         arr = _as_array(texts)
         if not self.classes or len(arr) == 0:
             return pa.array([], pa.int64()), pa.array([], pa.bool_())
-        return _gate(arr, salaries="salary" in self.classes)
+        extra: str | None = ""
+        if self._custom is not None:
+            extra = self._custom.gate_re2()  # None: the extra recognizers need every row
+        return _gate(arr, salaries="salary" in self.classes, extra=extra)
 
     def redact_gated(
         self, texts: TextArray, salary: Sequence[bool] | pa.Array
@@ -193,10 +205,16 @@ def _as_array(texts: TextArray) -> pa.Array:
     return pa.array(list(texts), type=pa.string())
 
 
-def _gate(arr: pa.Array, salaries: bool) -> tuple[pa.Array, pa.Array]:
+def _gate(arr: pa.Array, salaries: bool, extra: str | None = "") -> tuple[pa.Array, pa.Array]:
     """Positions of the rows that may hold a finding, and their salary flags. See scan.py
-    for why the per-text path finds nothing in the other rows."""
-    gate = pc.match_substring_regex(arr, P.GATE_RE2_AT_OR_DIGITS6)
+    for why the per-text path finds nothing in the other rows. ``extra``: the RE2 gate of
+    the policy's extra recognizers ("" for none; None: every non-null row)."""
+    if extra is None:
+        gate = pc.is_valid(arr)
+    elif extra:
+        gate = pc.match_substring_regex(arr, P.GATE_RE2_AT_OR_DIGITS6 + "|(?:" + extra + ")")
+    else:
+        gate = pc.match_substring_regex(arr, P.GATE_RE2_AT_OR_DIGITS6)
     if salaries:
         salary = salary_cues(arr)
         gate = pc.or_kleene(gate, salary)

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from consentgate import __version__
 from consentgate.contract.source import ContractError
 from consentgate.engine.backends import ENGINES, bind_inputs, connect
+from consentgate.redaction import Redactor
 from consentgate.snapshot.context import BuildContext, BuildOptions, BuildResult, Progress
 from consentgate.snapshot.keys import key_id, load_key
 from consentgate.snapshot.manifest import file_entry, snapshot_id, utc_z
@@ -97,12 +98,14 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
             used = used_records(inputs, policy, as_of, members.table)
             with ctx.step("data", "writing data and lineage (redaction, pseudonyms)"):
                 if engine.name == "duckdb":
-                    redactor = StreamRedactor(tuple(policy.redaction.classes), pool)
+                    redactor = StreamRedactor(tuple(policy.redaction.classes), pool,
+                                              Redactor.from_policy(policy))
                     written = write_duckdb(engine, tmp, used, read.fingerprint, redactor,
                                            lambda n: ctx.tick(n, used_total))
                 else:
                     written = write_spark(engine, tmp, used, read.fingerprint,
-                                          list(policy.redaction.classes))
+                                          list(policy.redaction.classes),
+                                          Redactor.from_policy(policy))
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)

@@ -197,7 +197,7 @@ def _verify_records(
     say("re-deciding every record with the reference evaluator")
     from consentgate.redaction import Redactor
 
-    redactor = Redactor(classes=tuple(policy.redaction.classes))
+    redactor = Redactor.from_policy(policy)
     refs = [reference_for(policy, source, t, consent_src) for t in instants]
     data = [] if data_deleted else data_files(snapshot)
     lineage = lineage_files(snapshot)
@@ -468,7 +468,7 @@ def _iter_texts(files: list[Path]) -> Iterator[pa.RecordBatch]:
 def _scan_texts(files: list[Path], policy: Policy, res: VerifyResult) -> None:
     from consentgate.redaction import Redactor
 
-    redactor = Redactor(classes=tuple(policy.redaction.classes))
+    redactor = Redactor.from_policy(policy)
     for batch in _iter_texts(files):
         uids = batch.column("record_uid").to_pylist()
         for uid, findings in zip(uids, redactor.find_batch(batch.column("text")), strict=True):

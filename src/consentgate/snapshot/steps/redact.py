@@ -13,8 +13,12 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from consentgate.redaction import Redactor
 
 # Redact in worker processes when the source has at least this many records.
 PARALLEL_MIN_ROWS = 200_000
@@ -22,13 +26,12 @@ REDACT_CHUNK_ROWS = 2_000  # gated rows (~1 in 7 of all) per task sent to a reda
 
 
 def _redact_piece(
-    classes: tuple[str, ...], texts: pa.Array, salary: pa.Array
+    redactor: Redactor, texts: pa.Array, salary: pa.Array
 ) -> tuple[list[int], list[str], Counter]:
     """Worker-side: what redaction changes in one piece of gated texts (module level, so
-    that it pickles by name). Only the changed rows travel back."""
-    from consentgate.redaction import Redactor
-
-    return Redactor(classes=classes).redact_gated(texts, salary)
+    that it pickles by name; the redactor pickles as its classes and the policy's extra
+    recognizers). Only the changed rows travel back."""
+    return redactor.redact_gated(texts, salary)
 
 
 def redaction_pool(
@@ -84,13 +87,14 @@ class StreamRedactor:
     flight; ``drain()`` yields the rest. ``counts`` holds the values redacted per class."""
 
     def __init__(
-        self, classes: tuple[str, ...], pool: cf.ProcessPoolExecutor | None = None
+        self, classes: tuple[str, ...], pool: cf.ProcessPoolExecutor | None = None,
+        redactor: Redactor | None = None,
     ) -> None:
         from consentgate.redaction import Redactor
 
         self.classes = classes
         self.pool = pool
-        self.redactor = Redactor(classes=classes)
+        self.redactor = redactor if redactor is not None else Redactor(classes=classes)
         self.counts: Counter = Counter()
         self._pending: collections.deque = collections.deque()
         self._in_flight = 2 if pool is not None else 0
@@ -100,13 +104,13 @@ class StreamRedactor:
         gated, salary = self.redactor.gate(column)
         texts = column.take(gated)
         if self.pool is None:
-            pieces = [(0, _redact_piece(self.classes, texts, salary))]
+            pieces = [(0, _redact_piece(self.redactor, texts, salary))]
         else:
             # small compact pieces: both workers stay busy, and a pickled slice would
             # carry the whole array's buffers
             pieces = [
                 (i, self.pool.submit(
-                    _redact_piece, self.classes,
+                    _redact_piece, self.redactor,
                     pa.concat_arrays([texts.slice(i, REDACT_CHUNK_ROWS)]),
                     pa.concat_arrays([salary.slice(i, REDACT_CHUNK_ROWS)])))
                 for i in range(0, len(texts), REDACT_CHUNK_ROWS)

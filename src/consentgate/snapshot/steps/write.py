@@ -106,7 +106,7 @@ def write_duckdb(
 
 
 def write_spark(
-    engine: Engine, tmp: Path, used, fingerprint: str, classes: list[str]
+    engine: Engine, tmp: Path, used, fingerprint: str, classes: list[str], redactor=None
 ) -> Written:
     """On Spark, lineage and data are each one plan, redacted by a pandas UDF in the plan.
     Each value redacted adds one placeholder and none is ever removed, so the values
@@ -118,7 +118,7 @@ def write_spark(
         source_fingerprint=ibis.literal(fingerprint),
     ).order_by("record_uid")
     _write_expr(engine, lineage, tmp / "lineage")
-    redact = redact_udf(engine.name, classes)
+    redact = redact_udf(engine.name, classes if redactor is None else redactor)
     data = used.select(*DATA_COLUMNS[:-1], text=redact(used.text)).order_by("record_uid")
     _write_expr(engine, data, tmp / "data")
     before = placeholders_in(used, classes)

@@ -102,11 +102,11 @@ _CUR_PRE = (
 )
 _CUR_POST = (
     r"(?:(?:" + _CUR_CODES + "|" + "|".join(_CURRENCY["after"]) + r")(?![^\W\d_])"
-    r"|[€$£¥₹₩₺])"
+    r"|[€$£¥₹₩₺元円원￥])"
 )
 # a number: 65,000 / 55 000 / 72.000 / 120'000 / 49.99 / 65
 _NUM = (
-    r"(?:\d{1,3}(?:[,.'’ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2}|,[\-–])?(?![\d])"
+    r"(?:\d{1,3}(?:[,.'’ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2}|[.,][\-–])?(?![\d])"
     r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?(?![\d])"  # Indian grouping: 21,98,000
     r"|\d+(?:[.,]\d{1,2})?(?![\d]))"
 )
@@ -474,7 +474,7 @@ SALARY_CUE_LITERALS: tuple[str, ...] = _minimal(
 SALARY_AMOUNT_LITERALS: tuple[str, ...] = _minimal(
     {c.casefold() for c in _CURRENCY["before"] + _CURRENCY["codes"]}
     | {_literal(w) if w[0].isalnum() else w[0] for w in _CURRENCY["after"]}
-    | set("€$£¥₹₩₺")
+    | set("€$£¥₹₩₺元円원￥")
 )
 _MULT_AFTER_DIGIT = re.compile(r"\d[ \u00a0]?(?:" + _MULT_WORDS + ")")
 

@@ -180,11 +180,15 @@ _PHONE_ONE = _Branch(
     r"[ \u00a0.\-](?:\(\d{3}\)[ \u00a0.\-]?|\d{3}[ \u00a0.\-])\d{3}[ \u00a0.\-]\d{4}" + _NUM_RIGHT,
     _NUM_LEFT)
 _PHONE_NAT = _Branch("phone_nat", "phone_nat", r"\d",
-                     r"(?:\d{1,4}(?:" + _PSEP + r"\d{2,8}){1,5}|\d{7,11})" + _NUM_RIGHT,
+                     r"(?:\d{1,6}(?:" + _PSEP + r"\d{2,10}){1,5}|\d{7,11}"
+                     # a trunk prefix before a bracketed area code: 8 (912) 345-67-89
+                     r"|\d?[ \u00a0]?\(\d{2,5}\)[ \u00a0]?\d{2,8}(?:[ \u00a0.\-]\d{2,8}){0,4})"
+                     + _NUM_RIGHT,
                      _NUM_LEFT)
 _PHONE_PAREN = _Branch(
     "phone_paren", "phone_nat", r"\(",
-    r"\d{2,5}\)[ \u00a0.\-]?\d{2,8}(?:[ \u00a0.\-]\d{2,8}){0,4}" + _NUM_RIGHT, _NUM_LEFT)
+    r"\d{1,5}(?:[ \u00a0\-]\d{1,5})?\)[ \u00a0.\-]?\d{2,8}(?:[ \u00a0.\-]\d{2,8}){0,4}"
+    + _NUM_RIGHT, _NUM_LEFT)
 _PLACEHOLDER = _Branch("placeholder", "placeholder", "<",
                        r"(?:EMAIL|PHONE|IBAN|CARD|NATIONAL_ID|SALARY)>")
 

@@ -285,14 +285,6 @@ class Cues:
         pattern, target = self._target(text)
         return [m.span() for m in pattern.finditer(target)]
 
-    def last_from(self, text: str, pos: int) -> re.Match[str] | None:
-        """The last match that starts at or after ``pos``."""
-        pattern, target = self._target(text)
-        last = None
-        for last in pattern.finditer(target, pos):  # noqa: B007
-            pass
-        return last
-
     def last_ending_after(self, text: str, pos: int) -> re.Match[str] | None:
         """The last match that ends after ``pos`` (it may start before)."""
         pattern, target = self._target(text)

@@ -20,6 +20,7 @@ from consentgate.redaction.vocabulary import phone_settings
 @dataclass(frozen=True)
 class _Region:
     code: str
+    country_code: str  # the calling code: "44"
     prefix: str  # the trunk prefix ("0", "06", "8", "1") or ""
     prefix_optional: bool  # numbers are usually written without it (NANP's "1")
     lengths: frozenset[int]
@@ -55,6 +56,7 @@ def _region(code: str) -> _Region | None:
     written = phone_settings().get("also_written", {}).get(code, [])
     return _Region(
         code=code,
+        country_code=str(meta.country_code),
         prefix=prefix,
         # a trunk prefix other than "0" (NANP's 1, Russia's 8) is left out in writing
         prefix_optional=prefix not in ("", "0"),
@@ -102,7 +104,7 @@ def _valid_nsn(number: str, region: _Region, cued: bool) -> str | None:
         for pattern, lengths in region.types:
             if n in lengths and pattern.fullmatch(nsn) is not None:
                 return nsn
-        if region.code == "GB" and nsn.startswith("7700900") and n == 10:
+        if _fictional_nsn(region.country_code, nsn):
             return nsn  # Ofcom's drama range (see _FICTIONAL)
     return None
 
@@ -199,9 +201,12 @@ def _groupings(parsed: phonenumbers.PhoneNumber, region: _Region) -> set[tuple[i
 _FICTIONAL = (("44", "7700900", 10),)
 
 
-def _fictional(parsed: phonenumbers.PhoneNumber) -> bool:
-    cc, national = str(parsed.country_code), str(parsed.national_number)
+def _fictional_nsn(cc: str, national: str) -> bool:
     return any(cc == c and national.startswith(p) and len(national) == n for c, p, n in _FICTIONAL)
+
+
+def _fictional(parsed: phonenumbers.PhoneNumber) -> bool:
+    return _fictional_nsn(str(parsed.country_code), str(parsed.national_number))
 
 
 @lru_cache(maxsize=65536)

@@ -3,14 +3,17 @@
     python benchmarks/independent/build_corpus.py --out DIR [--scale 1.0] [--no-offline]
 
 One JSON object a line: id, split, lang, country, source, text, spans ([{start, end,
-label}]), neutral, and what the entry was made from (template, cue, form, kind). Values come
+label, form, source}]), neutral, and what the entry was made from (template, cue, form,
+kind). Values come
 from Faker in the country's locale (phonenumbers and python-stdnum keep only valid ones),
-amounts from Babel, sentences from ``sentences/<file>.toml`` (written for this corpus, never
-tuned on the redactor), neutral lines also from the gettext catalogs and documentation on
-this machine.
+amounts from Babel, sentences from ``sentences/dev/<file>.toml`` and
+``sentences/test/<file>.toml`` (written for this corpus, never tuned on the redactor; what
+the two share, the language's words and money forms, is in ``sentences/<file>.toml``),
+neutral lines also from the gettext catalogs and documentation on this machine.
 
-The two splits share no sentence template (a section's templates alternate dev, test, dev,
-...), no seed and no labelled value: tune on dev, report on test.
+The two splits share no sentence template, no seed and no labelled value: tune on dev (and
+read only sentences/dev/), report on test. ``--split dev`` builds dev without opening a test
+file.
 """
 
 from __future__ import annotations
@@ -54,14 +57,22 @@ def _toml(path: Path) -> dict[str, Any]:
 
 @dataclass
 class Data:
+    """countries.toml, ids.toml, the shared part of each sentence file (lang, words, money)
+    and each split's sentences (sentences/dev/, sentences/test/: only those asked for are
+    read, so building dev never opens a test file)."""
+
     countries: dict[str, dict[str, Any]]
     ids: dict[str, list[dict[str, Any]]]
     sentences: dict[str, dict[str, Any]]
+    templates: dict[str, dict[str, dict[str, Any]]]  # split -> file -> section -> cue -> list
 
     @classmethod
-    def load(cls, root: Path = HERE) -> Data:
-        sentences = {p.stem: _toml(p) for p in sorted((root / "sentences").glob("*.toml"))}
-        data = cls(_toml(root / "countries.toml"), _toml(root / "ids.toml"), sentences)
+    def load(cls, root: Path = HERE, splits: tuple[str, ...] = SPLITS) -> Data:
+        folder = root / "sentences"
+        sentences = {p.stem: _toml(p) for p in sorted(folder.glob("*.toml"))}
+        templates = {s: {p.stem: _toml(p) for p in sorted((folder / s).glob("*.toml"))}
+                     for s in splits}
+        data = cls(_toml(root / "countries.toml"), _toml(root / "ids.toml"), sentences, templates)
         data.check()
         return data
 
@@ -70,14 +81,16 @@ class Data:
             for lf in c["langs"]:
                 if lf not in self.sentences:
                     raise ValueError(f"{code}: no sentences/{lf}.toml")
-        for name, s in self.sentences.items():
-            for section, cues in s.items():
-                if section in ("lang", "words", "money"):
-                    continue
-                for cue, templates in cues.items():
-                    if len(templates) < 2:
-                        raise ValueError(f"{name}.toml [{section}] {cue}: needs 2 templates or more "
-                                         "(they alternate between dev and test)")
+                for split, files in self.templates.items():
+                    if lf not in files:
+                        raise ValueError(f"{code}: no sentences/{split}/{lf}.toml")
+        for split, files in self.templates.items():
+            for name, sections in files.items():
+                for section, cues in sections.items():
+                    for cue, templates in cues.items():
+                        if not templates:
+                            raise ValueError(f"sentences/{split}/{name}.toml [{section}] {cue}: "
+                                             "no template")
 
 
 @dataclass
@@ -114,9 +127,8 @@ class Maker:
 
     def templates(self, section: str) -> dict[str, list[tuple[int, str]]]:
         """This split's templates of a section, per cue, with their index in the file."""
-        parity = SPLITS.index(self.split)
-        return {cue: [(i, t) for i, t in enumerate(ts) if i % 2 == parity]
-                for cue, ts in self.sent.get(section, {}).items()}
+        sections = self.data.templates[self.split][self.lang_file]
+        return {cue: list(enumerate(ts)) for cue, ts in sections.get(section, {}).items()}
 
     # -------------------------------------------------------------- values
 
@@ -173,7 +185,8 @@ class Maker:
                     text, form, source = self.salary(name)
                 else:
                     text, form, source = self.fresh(cls, ctx)
-                spans.append({"start": pos, "end": pos + len(text), "label": cls})
+                spans.append({"start": pos, "end": pos + len(text), "label": cls,
+                              "form": form, "source": source})
                 forms.append(form)
                 sources.append(source)
             elif name == "idname":
@@ -213,8 +226,8 @@ class Maker:
                 "split": self.split, "lang": self.lang, "country": self.country,
                 "source": "+".join(sorted(set(sources))) or "handwritten",
                 "text": text, "spans": spans, "neutral": section == "neutral",
-                "template": f"{self.lang_file}:{section}.{cue}[{index}]", "cue": cue,
-                "form": "+".join(forms),
+                "template": f"{self.split}/{self.lang_file}:{section}.{cue}[{index}]", "cue": cue,
+                "form": ",".join(forms),
             }
             if "{id}" in template:
                 entry["kind"] = ctx["kind"]
@@ -240,13 +253,16 @@ def _offline(split: str, scale: float, lang_files: list[str], data: Data) -> lis
 
 
 def build(scale: float = 1.0, offline: bool = True, data: Data | None = None,
-          countries: list[str] | None = None) -> tuple[dict[str, list[dict[str, Any]]], values.Drops]:
-    """Both splits' entries (dev first, so test can avoid dev's values) and the drop counts."""
-    data = data or Data.load()
+          countries: list[str] | None = None, splits: tuple[str, ...] = SPLITS,
+          ) -> tuple[dict[str, list[dict[str, Any]]], values.Drops]:
+    """The splits' entries and the drop counts. dev is always made first (test avoids its
+    values), but only the splits asked for are returned; ``("dev",)`` reads no test file."""
+    made = ("dev",) if splits == ("dev",) else SPLITS
+    data = data or Data.load(splits=made)
     drops = values.Drops()
     out: dict[str, list[dict[str, Any]]] = {}
     dev_values: set[str] = set()
-    for split in SPLITS:
+    for split in made:
         taken = dev_values if split == "test" else set()
         entries: list[dict[str, Any]] = []
         for code in countries or list(data.countries):
@@ -260,7 +276,7 @@ def build(scale: float = 1.0, offline: bool = True, data: Data | None = None,
             langs = sorted({lf for c in (countries or data.countries) for lf in data.countries[c]["langs"]})
             entries.extend(_offline(split, scale, langs, data))
         out[split] = entries
-    return out, drops
+    return {s: out[s] for s in splits}, drops
 
 
 def write(out_dir: Path, splits: dict[str, list[dict[str, Any]]], drops: values.Drops) -> None:
@@ -278,8 +294,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True, help="folder for dev.jsonl, test.jsonl")
     ap.add_argument("--scale", type=float, default=1.0, help="entries per country x this")
     ap.add_argument("--no-offline", action="store_true", help="no gettext or documentation lines")
+    ap.add_argument("--split", choices=["dev", "test", "both"], default="both",
+                    help="dev: build dev.jsonl only, without reading a test file")
     args = ap.parse_args(argv)
-    splits, drops = build(args.scale, offline=not args.no_offline)
+    which = SPLITS if args.split == "both" else (args.split,)
+    splits, drops = build(args.scale, offline=not args.no_offline, splits=which)
     write(args.out, splits, drops)
     for split, entries in splits.items():
         labelled = sum(len(e["spans"]) for e in entries)

@@ -8,6 +8,7 @@ machine: translated strings of gettext catalogs and lines of installed documenta
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gzip
 import random
 import re
@@ -102,22 +103,22 @@ def keep_line(line: str) -> bool:
 
 
 def _mo_strings(path: Path) -> Iterator[str]:
-    from babel.messages.mofile import read_mo
+    """The translated strings of a gettext catalog (the standard library reads it)."""
+    import gettext
 
     try:
         with path.open("rb") as fh:
-            catalog = read_mo(fh)
-    except Exception:  # a catalog Babel cannot read: skip it
+            catalog = gettext.GNUTranslations(fh)._catalog  # msgid -> translation
+    except Exception:  # a catalog that cannot be read: skip it
         return
-    for msg in catalog:
-        if not msg.id:
+    for key, text in catalog.items():
+        if not key or not isinstance(text, str):  # the header entry has an empty msgid
             continue
-        strings = msg.string if isinstance(msg.string, (tuple, list)) else (msg.string,)
-        for text in strings:
-            for line in (text or "").splitlines():
-                yield line.strip()
+        for line in text.splitlines():
+            yield line.strip()
 
 
+@functools.cache
 def gettext_lines(lang_file: str, root: Path = Path("/usr/share/locale")) -> list[tuple[str, str]]:
     """(line, source) from every catalog of the language, deduplicated, in a stable order."""
     dirs = MO_DIRS.get(lang_file, [lang_file])
@@ -156,6 +157,7 @@ def _read_text(path: Path) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=1)
 def doc_lines(lines_per_file: int = 300) -> list[tuple[str, str]]:
     """(line, source) from installed documentation (English, mostly): READMEs, NEWS,
     changelogs, copyright files, package metadata; lines of prose (three words or more, no

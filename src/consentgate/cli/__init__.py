@@ -10,6 +10,8 @@ from consentgate.cli.demo_cmd import app as demo_app
 from consentgate.cli.explain_cmd import explain
 from consentgate.cli.ledger_cmd import app as ledger_app
 from consentgate.cli.purge_cmd import purge, withdrawals
+from consentgate.cli.redaction_cmd import app as redaction_app
+from consentgate.cli.redaction_cmd import redact
 from consentgate.cli.registry_cmd import registry_app, runs_app, usage
 from consentgate.cli.service_cmd import app as service_app
 from consentgate.cli.service_cmd import serve
@@ -38,6 +40,11 @@ app.add_typer(
 )
 app.add_typer(runs_app, name="runs", help="Training runs: start, finish, list.")
 app.command()(usage)
+app.command()(redact)
+app.add_typer(
+    redaction_app, name="redaction",
+    help="Redaction measured: eval (recall, precision, neutral lines changed on labelled JSONL).",
+)
 
 
 def _version(value: bool) -> None:

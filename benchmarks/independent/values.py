@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import importlib
 import random
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import phonenumbers as pn
@@ -119,13 +122,24 @@ def phone(fake: Faker, rng: random.Random, country: str, patterns: list[str],
     return value, form, source
 
 
+@functools.cache
+def _corpus_countries() -> tuple[str, ...]:
+    with open(Path(__file__).with_name("countries.toml"), "rb") as fh:
+        return tuple(tomllib.load(fh))
+
+
 def fake_phone(fake: Faker, rng: random.Random, country: str) -> str:
-    """A phone-shaped number that is *not* valid in ``country`` (a neutral filler)."""
-    for _ in range(50):
+    """A phone-shaped number that is *not* a valid national number in ``country`` nor in
+    any other country of the corpus (a neutral filler). Invalid in ``country`` alone is
+    not enough: "0330 767919" is no Belgian number, but it is a French one, and a reader
+    of a Belgian line in French would take it for a phone number."""
+    for _ in range(300):
         shape = rng.choice(["0## ### ###", "### ### ####", "0### ######", "## ## ## ##",
                             "+%# ### ### ###", "(0##) ### ####"])
         text = fake.numerify(shape)
-        if not _valid_for(text, country) and not text.startswith("+"):
+        if not text.startswith("+") and not any(
+            _valid_for(text, cc) for cc in (country, *_corpus_countries())
+        ):
             return text
         if text.startswith("+"):
             try:

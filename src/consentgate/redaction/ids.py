@@ -14,7 +14,10 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from consentgate.redaction.id_checks import de_rvnr_ok, es_nuss_ok, hu_personal_ok
 from consentgate.redaction.vocabulary import IdSpec, national_ids
+
+_OWN_CHECKS = {"hu_personal": hu_personal_ok, "de_rvnr": de_rvnr_ok, "es_nuss": es_nuss_ok}
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,8 @@ def valid(validator: str, value: str) -> bool:
         return nino_ok(value)
     if validator == "hkid":
         return hkid_ok(value)
+    if validator in _OWN_CHECKS:
+        return _OWN_CHECKS[validator](value)
     raise ValueError(f"unknown validator {validator!r}")
 
 

@@ -101,7 +101,9 @@ _CUR_PRE = (
     + r"|(?<![A-Za-z])(?:" + _CUR_CODES + r")(?![A-Za-z]))"
 )
 _CUR_POST = (
-    r"(?:(?:" + _CUR_CODES + "|" + "|".join(_CURRENCY["after"]) + r")(?![^\W\d_])"
+    # longest first: "kr." before "kr", so that the dot goes with the amount
+    r"(?:(?:" + _CUR_CODES + "|" + "|".join(sorted(_CURRENCY["after"], key=len, reverse=True))
+    + r")(?![^\W\d_])"
     r"|[€$£¥₹₩₺元円원￥])"
 )
 # a number: 65,000 / 55 000 / 72.000 / 120'000 / 49.99 / 65
@@ -180,7 +182,8 @@ _PHONE_ONE = _Branch(
     r"[ \u00a0.\-](?:\(\d{3}\)[ \u00a0.\-]?|\d{3}[ \u00a0.\-])\d{3}[ \u00a0.\-]\d{4}" + _NUM_RIGHT,
     _NUM_LEFT)
 _PHONE_NAT = _Branch("phone_nat", "phone_nat", r"\d",
-                     r"(?:\d{1,6}(?:" + _PSEP + r"\d{2,10}){1,5}|\d{7,11}"
+                     # "05/ 699 22 59": a Belgian area code, a slash and a space
+                     r"(?:\d{1,6}(?:(?:/[ \u00a0]|" + _PSEP + r")\d{2,10}){1,5}|\d{5,14}"
                      # a trunk prefix before a bracketed area code: 8 (912) 345-67-89
                      r"|\d?[ \u00a0]?\(\d{2,5}\)[ \u00a0]?\d{2,8}(?:[ \u00a0.\-]\d{2,8}){0,4})"
                      + _NUM_RIGHT,
@@ -229,7 +232,9 @@ _CUE_R = r"(?![\w>])"
 
 
 SALARY_STRONG_WORDS = V.cue_words("salary_strong")
-SALARY_WEAK_WORDS = V.cue_words("salary_weak")
+# career events ("as an intern", "after the promotion") weigh as the weak words do
+SALARY_WEAK_WORDS = V.cue_words("salary_weak") + [
+    w for w in V.cue_words("salary_context") if w not in V.cue_words("salary_weak")]
 
 
 def _split_word(word: str) -> tuple[bool, str, str, bool]:
@@ -245,8 +250,14 @@ def _split_word(word: str) -> tuple[bool, str, str, bool]:
     first, rest = body[0], body[1:]
     assert first not in "\\([?*{|.", word
     assert not rest or rest[0] not in "?*{", word
-    return (not lead_free and first.isalnum(), first, rest + (r"\w*" if trail_free else ""),
-            not trail_free)
+    # Chinese, Japanese and Korean are written without spaces: "マイナンバーは1728..." has
+    # no word boundary after the cue, so a cue's CJK edge needs none
+    return (not lead_free and first.isalnum() and not _CJK.match(first), first,
+            rest + (r"\w*" if trail_free else ""),
+            not trail_free and not _CJK.match(body[-1]))
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 class Cues:
@@ -333,29 +344,34 @@ _E_LABEL = r"[^\W_](?:[\w\-]*[^\W_])?"
 _E_TLD = r"[^\W\d_]{2,24}(?![\w\-])"
 _AT_WORDS = (
     "at|ät|arobase|chez|arroba|chiocciola|małpa|malpa|kukac|snabel-a|apenstaartje"
-    "|klammeraffe|zavináč|zavinac|@"
+    "|klammeraffe|zavináč|zavinac|kommertsmärk|kommertsmark|miukumauku|eta|afna"
+    "|кльомба|маймунка|собака|παπάκι|@"
 )
-_DOT_WORDS = "dot|punkt|point|punto|kropka|ponto|pont|piste|prik|punt|tečka|bodka|dt"
+_DOT_WORDS = ("dot|punkt|point|punto|kropka|ponto|pont|piste|prik|punt|tečka|bodka|dt"
+              "|taškas|punkts|točka|nokta|точка|τελεία")
 _SP = r"[ \u00a0]"
 _AT_OBF = (r"(?:" + _SP + r"*[\[({<]" + _SP + r"*(?i:" + _AT_WORDS + r")" + _SP + r"*[\])}>]" + _SP
            + r"*|" + _SP + r"+@" + _SP + r"*|" + _SP + r"*@" + _SP + r"+)")
 _DOT_OBF = (r"(?:" + _SP + r"*[\[({<]" + _SP + r"*(?i:" + _DOT_WORDS + r"|\.)" + _SP
             + r"*[\])}>]" + _SP + r"*|" + _SP + r"+(?i:" + _DOT_WORDS + r")" + _SP + r"+|" + _SP
             + r"+\." + _SP + r"+|\.)")
-_DOT_BARE = _SP + r"+(?i:dot|punkt|point|punto|kropka|ponto)" + _SP + r"+"
+_AT_BARE = _SP + r"+(?i:" + _AT_WORDS.removesuffix("|@") + r")" + _SP + r"+"
+_DOT_BARE = _SP + r"+(?i:" + _DOT_WORDS + r")" + _SP + r"+"
+# the domain's dots: spelled out (one of them at least, the last) or written
 OBFUSCATED_EMAIL = re.compile(
-    _E_LOCAL + _AT_OBF + _E_LABEL + r"(?:" + _DOT_OBF + _E_LABEL + r")*?" + _DOT_OBF + _E_TLD
-    + r"|" + _E_LOCAL + _SP + r"+(?i:at)" + _SP + r"+" + _E_LABEL
-    + r"(?:" + _DOT_BARE + _E_LABEL + r")*?" + _DOT_BARE + _E_TLD
+    _E_LOCAL + _AT_OBF + _E_LABEL + r"(?:" + _DOT_OBF + _E_LABEL + r")*" + _DOT_OBF + _E_TLD
+    + r"|" + _E_LOCAL + _AT_BARE + _E_LABEL
+    + r"(?:(?:" + _DOT_BARE + r"|\.)" + _E_LABEL + r")*" + _DOT_BARE + _E_TLD
 )
 # A cheap test that a text may hold one (Python), and its RE2 twin for the row gate.
 OBFUSCATED_HINT = re.compile(
-    r"[\[({<]\s*(?:" + _AT_WORDS + r")\s*[\])}>]|\s@|@\s|\sat\s+\S+\s+(?:dot|punkt|point|punto|kropka|ponto)\s",
+    r"[\[({<]\s*(?:" + _AT_WORDS + r")\s*[\])}>]|\s@|@\s|\s(?:" + _AT_WORDS + r")\s+\S+\s+(?:"
+    + _DOT_WORDS + r")\s",
     re.IGNORECASE,
 )
 GATE_RE2_OBFUSCATED = (
     r"(?i)[\[({<]\s*(?:" + _AT_WORDS + r")\s*[\])}>]"
-    r"|\sat\s+\S+\s+(?:dot|punkt|point|punto|kropka|ponto)\s"
+    r"|\s(?:" + _AT_WORDS + r")\s+\S+\s+(?:" + _DOT_WORDS + r")\s"
 )
 
 # A sentence boundary between a cue and a value breaks the link.

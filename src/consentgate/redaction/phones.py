@@ -181,6 +181,21 @@ def distinct_mobile(number: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=131072)
+def full_length_run(number: str) -> bool:
+    """Is ``number`` (one run of eight digits) valid in a named country that dials no
+    trunk prefix and whose numbers all have eight digits ("38530395" in Denmark,
+    "67493870" in Latvia)? There numbers are written as one run, and nothing marks them
+    as phone numbers but their plan. (Nine-digit runs are as often counts: "888067899
+    Einwohner".)"""
+    for region in _regions(True):
+        if region.prefix or len(number) != 8 or max(region.lengths, default=0) != 8:
+            continue
+        if _valid_nsn(number, region, False) is not None:
+            return True
+    return False
+
+
 def _groupings(parsed: phonenumbers.PhoneNumber, region: _Region) -> set[tuple[int, ...]]:
     """Digit-group lengths of the usual ways to write a number: national format, with
     its optional trunk prefix as a group of its own, and the international format's groups

@@ -69,7 +69,8 @@ _SALARY_MARK = "\x01"  # a salary amount or <SALARY>: a cue does not reach acros
 _GROUP_END = re.compile(r"\d+\)?")
 _DIGIT_RUN = re.compile(r"\d+")
 # "1 234 567", "12.345.678": a number grouped by thousands, not (without a cue) a phone
-_THOUSANDS = re.compile(r"\d{1,3}(?:([ \u00a0.'’])\d{3})(?:\1\d{3})*")
+_THOUSANDS = re.compile(r"\d{1,3}(?:([ \u00a0\u202f.'’])\d{3})(?:\1\d{3})*")
+_COMPACT_DATE = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])")
 _PAREN_CC = re.compile(r"\(\d{1,3}\)")
 _PLACEHOLDERS = re.compile(r"<(?:EMAIL|PHONE|IBAN|CARD|NATIONAL_ID|SALARY)>")
 _NEXT_VALUE = re.compile(r"[ \u00a0]*[:.]?[ \u00a0]*[(+\d\x00]")
@@ -218,10 +219,14 @@ class _Scan:
         if branch == "card":
             if not V.card_ok(value):
                 return None
-            if len(V.digits(value)) == 13 and self._cue_near(
-                P.ID_CUE, start, end, ID_CUE_WINDOW, ID_CUE_AFTER_WINDOW
-            ):
-                return None  # a 13-digit identity number that passes Luhn (South Africa's)
+            if self._cue_near(P.ID_CUE, start, end, ID_CUE_WINDOW, ID_CUE_AFTER_WINDOW):
+                # an identity number that passes Luhn as well (China's 18 digits, South
+                # Africa's 13): named as one, the identifier wins
+                id_end = self._accept_id_at(sub, anchor, end)
+                if id_end is not None:
+                    return id_end
+                if len(V.digits(value)) == 13:
+                    return None
             return self._found("card", start, end)
         if branch == "iban":
             iban_end = V.iban_end(text, start, end)
@@ -244,6 +249,19 @@ class _Scan:
                 return self._found("national_id", start, end)
             return None
         raise AssertionError(sub)  # pragma: no cover
+
+    def _accept_id_at(self, sub: str, anchor: int, end: int) -> int | None:
+        """The first identifier alternative after ``sub`` that matches the whole of
+        ``text[anchor:end]`` and validates (its end), or None."""
+        for other, pattern in _LATER[sub]:
+            if P.SUB_BRANCH[other] != "id":
+                continue
+            m = pattern.match(self.text, anchor)
+            if m is not None and m.end() >= end:
+                end = self._accept(other, anchor, m.end())
+                if end is not None:
+                    return end
+        return None
 
     def _phone_found(self, start: int, end: int) -> int | None:
         """Record a phone number, with its extension ("x123", "ext. 12") if one follows."""
@@ -299,13 +317,15 @@ class _Scan:
             yes = 0
         groups = tuple(len(g) for g in _DIGIT_RUN.findall(value))
         if yes is not None:
-            return len(number) >= 7 and phones.valid_anywhere(number, groups)
+            return len(number) >= 6 and phones.valid_anywhere(number, groups)
         if len(groups) == 1 and not number.startswith("0"):
             # a bare run of digits is a phone number only next to a phone word, or when it
             # is a mobile number of ten digits or more in a country whose mobiles are told
             # apart from its landlines ("3461514657" in Italy, "17072140088" in China)
-            return (len(number) >= 10 and not V.gtin_ok(number)
-                    and phones.distinct_mobile(number))
+            if V.gtin_ok(number) or _COMPACT_DATE.fullmatch(number):
+                return False
+            return ((len(number) >= 10 and phones.distinct_mobile(number))
+                    or phones.full_length_run(number))
         if len(number) < 8:
             return False  # "320 1990" is a count and a year (Iceland's 7 digits need a word)
         runs = _DIGIT_RUN.findall(value)
@@ -314,9 +334,15 @@ class _Scan:
             or sum(len(g) <= 3 and g.endswith("0") for g in runs) >= 2
         ):
             return False  # "20 1990 1990", "201 10 100": counts and years in a row
-        thousands = not number.startswith("0") and _THOUSANDS.fullmatch(value) is not None
-        if thousands and len(number) < 9:
-            return False  # "23 456 789" passengers
+        grouped = None if number.startswith("0") else _THOUSANDS.fullmatch(value)
+        thousands = grouped is not None
+        if grouped is not None and (len(number) < 9 or grouped.group(1) != " "):
+            # "23 456 789" passengers; and "206.324.431" or "729\u00a0291\u00a0569" visitors:
+            # number formatting puts dots and no-break spaces between thousands, people
+            # writing a phone number do not
+            return False
+        if len(runs) >= 2 and all(g.endswith("00") for g in runs):
+            return False  # "6000/8000", "2000 3000": round figures side by side
         if V.gtin_ok(number) and len(groups) == 1:
             return False  # a barcode
         return phones.written_like_phone(number, groups, mobile_only=thousands)

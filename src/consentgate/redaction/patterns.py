@@ -35,20 +35,26 @@ _PSEP = "[ \u00a0.\\-/]"
 # A digit run may not start right after these (inside a bigger token, a time, ...) ...
 # (letters of alphabets that put spaces between words: CJK text runs into numbers)
 _ALNUM = "0-9A-Za-z_\u00c0-\u024f\u0370-\u03ff\u0400-\u052f"
+# Chinese, Japanese and Korean put no space between words and values ("月薪是18,900港元",
+# "1,200만원이라", "请找18641682293。"): their letters do not count as touching a number, a
+# currency word or an e-mail address
+_CJK_RANGE = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _NUM_LEFT = (r"(?<![" + _ALNUM + r"+.,:/\-@]§)", r"(?<!\d[ \u00a0.\-/]§)")
 # ... nor end right before these: a word character, or a separator followed by a digit.
-_NUM_RIGHT = r"(?![" + _ALNUM + r"]|[.,\-/ \u00a0\u202f]\d)"
+# (an "x" glued to a number is an extension when digits follow: "(806)301-0060x228")
+_NUM_RIGHT = r"(?!(?!x\d)[" + _ALNUM + r"]|[.,\-/ \u00a0\u202f]\d)"
 # Values with a checksum may be followed by a number ("card 4111 ... 1111 2021 was ..."):
 # only a word character or a separator glued to a digit ends them badly.
 _NUM_RIGHT_CHECKED = r"(?![" + _ALNUM + r"]|[.,\-/]\d)"
 
+_E_CH = r"(?:[+%\-]|[^\W" + _CJK_RANGE + r"])"  # a local part's character
 EMAIL = re.compile(
-    r"(?<![\w.+%\-])"
-    r"[\w+%\-]+(?:\.[\w+%\-]+)*"
+    r"(?<![.+%\-])(?<![^\W" + _CJK_RANGE + r"])"
+    + _E_CH + r"+(?:\." + _E_CH + r"+)*"
     r"@"
     r"(?:[^\W_](?:[\w\-]*[^\W_])?\.)+"
-    r"[^\W\d_]{2,24}"
-    r"(?![\w\-])"
+    r"[^\W\d_" + _CJK_RANGE + r"]{2,24}"
+    r"(?![^\W" + _CJK_RANGE + r"]|-)"
 )
 
 
@@ -96,6 +102,7 @@ def _before_alt(symbols: list[str]) -> str:
     return "|".join(alts)
 
 
+_NOT_WORD_AFTER = r"(?![^\W\d_" + _CJK_RANGE + r"])"
 _CUR_PRE = (
     r"(?:" + _before_alt(_CURRENCY["before"])
     + r"|(?<![A-Za-z])(?:" + _CUR_CODES + r")(?![A-Za-z]))"
@@ -103,8 +110,8 @@ _CUR_PRE = (
 _CUR_POST = (
     # longest first: "kr." before "kr", so that the dot goes with the amount
     r"(?:(?:" + _CUR_CODES + "|" + "|".join(sorted(_CURRENCY["after"], key=len, reverse=True))
-    + r")(?![^\W\d_])"
-    r"|[€$£¥₹₩₺元円원￥])"
+    + r")" + _NOT_WORD_AFTER
+    + r"|[€$£¥₹₩₺元円원￥])"
 )
 # a number: 65,000 / 55 000 / 72.000 / 120'000 / 49.99 / 65
 _NUM = (
@@ -113,7 +120,7 @@ _NUM = (
     r"|\d+(?:[.,]\d{1,2})?(?![\d]))"
 )
 _MULT_WORDS = "|".join(_CURRENCY["multipliers"])
-_MULT = r"(?:[ \u00a0]?(?:" + _MULT_WORDS + r")(?![^\W\d_]))"
+_MULT = r"(?:[ \u00a0]?(?:" + _MULT_WORDS + r")" + _NOT_WORD_AFTER + r")"
 _AMT = _NUM + _MULT + "?"
 _AMT_K = _NUM + _MULT
 _RANGE = r"[ \u00a0]?(?:-|–|—|to|à|a|bis|tot|do)[ \u00a0]?"
@@ -125,7 +132,7 @@ _RANGE_TAIL = r"(?:" + _RANGE + _AMT_CUR + r"|" + _RANGE + _AMT + r")?"
 # A salary amount candidate (searched only near salary cue words, see scan.py).
 _SALARY_BODY = (
     r"(?:" + _CUR_PRE + r"[ \u00a0]?" + _AMT + r"(?:[ \u00a0]?" + _CUR_POST + r")?" + _RANGE_TAIL
-    + r"|(?<![\w.,])" + _NUM
+    + r"|(?<![.,])(?<![^\W" + _CJK_RANGE + r"])" + _NUM
     + r"(?:" + _MULT + r"?[ \u00a0]?" + _CUR_POST + _RANGE_TAIL
     + r"|" + _MULT + r"(?:" + _RANGE + _AMT_K + r")?"
     + r"|" + _RANGE + _AMT_CUR + r"))"
@@ -168,13 +175,13 @@ _ID_DIGITS = tuple(
 _INTL_REST = (r"[1-9]\d{0,14}(?:[ \u00a0]?\(0\)[ \u00a0]?\d{1,12})?"
               r"(?:" + _PSEP + r"\(?\d{1,12}\)?){0,7}" + _NUM_RIGHT)
 _PHONE_00 = _Branch("phone_00", "phone_intl", "0", "0" + _INTL_REST, _NUM_LEFT)
-_PHONE_PLUS = _Branch("phone_plus", "phone_intl", r"\+", _INTL_REST, (r"(?<![\w+]§)",))
+_PHONE_PLUS = _Branch("phone_plus", "phone_intl", r"\+", _INTL_REST, (r"(?<![" + _ALNUM + r"+]§)",))
 # a country code in brackets: "+(371) 26098366", "(+30) 6994 637896"
 _PAREN_CC_REST = (r"[1-9]\d{0,3}\)(?:" + _PSEP + r"?\d{1,12}){1,7}" + _NUM_RIGHT)
 _PHONE_PLUS_PAREN = _Branch("phone_plus_paren", "phone_intl", r"\+", r"\(" + _PAREN_CC_REST,
-                            (r"(?<![\w+]§)",))
+                            (r"(?<![" + _ALNUM + r"+]§)",))
 _PHONE_PAREN_PLUS = _Branch("phone_paren_plus", "phone_intl", r"\(", r"\+" + _PAREN_CC_REST,
-                            (r"(?<![\w+]§)",))
+                            (r"(?<![" + _ALNUM + r"+]§)",))
 # national phone numbers: 1 415 555 0132, 06 12 34 56 78, 030/1234567, compact digits,
 # (415) 555-0132
 _PHONE_ONE = _Branch(
@@ -331,7 +338,8 @@ ID_CUE = Cues(V.cue_words("id") + I.id_cue_words())
 _EXT_WORDS = "|".join(
     sorted(V.cue_words("extension"), key=len, reverse=True)
 )
-_EXT_BODY = r"(?:" + _EXT_WORDS + r")[ \u00a0]*[.:]?[ \u00a0]*-?[ \u00a0]*\d{1,6}(?![\d\w])"
+_EXT_BODY = (r"(?:" + _EXT_WORDS + r")[ \u00a0]*[.:]?[ \u00a0]*-?[ \u00a0]*\d{1,6}(?![\d"
+             + _ALNUM + r"])")
 EXTENSION = re.compile(
     r"[ \u00a0]*,?[ \u00a0]*(?:\([ \u00a0]*" + _EXT_BODY + r"[ \u00a0]*\)|" + _EXT_BODY + r")",
     re.IGNORECASE,
@@ -339,9 +347,9 @@ EXTENSION = re.compile(
 
 # Obfuscated e-mail addresses: "jan [at] firma [dot] pl", "anna(at)example.de",
 # "info @ example . com", "john at example dot com".
-_E_LOCAL = r"(?<![\w.+%\-])[\w+%\-]+(?:\.[\w+%\-]+)*"
+_E_LOCAL = (r"(?<![.+%\-])(?<![^\W" + _CJK_RANGE + r"])" + _E_CH + r"+(?:\." + _E_CH + r"+)*")
 _E_LABEL = r"[^\W_](?:[\w\-]*[^\W_])?"
-_E_TLD = r"[^\W\d_]{2,24}(?![\w\-])"
+_E_TLD = r"[^\W\d_" + _CJK_RANGE + r"]{2,24}(?![^\W" + _CJK_RANGE + r"]|-)"
 _AT_WORDS = (
     "at|ät|arobase|chez|arroba|chiocciola|małpa|malpa|kukac|snabel-a|apenstaartje"
     "|klammeraffe|zavináč|zavinac|kommertsmärk|kommertsmark|miukumauku|eta|afna"
@@ -405,8 +413,12 @@ GATE_RE2_DIGIT = r"\p{Nd}"
 # six-digit cluster
 GATE_RE2_IBAN = r"[A-Z]{2}\d{2}(?:[ \x{a0}]?[A-Z0-9]){11}"
 IBAN_ROW = re.compile(r"[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]){11}")
+# India's PAN has four digits only: five letters, four digits, a letter
+GATE_RE2_PAN = r"[A-Z]{5}\d{4}[A-Z]"
+PAN_ROW = re.compile(r"[A-Z]{5}\d{4}[A-Z]")
 GATE_RE2_AT_OR_DIGITS6 = "|".join(
-    f"(?:{g})" for g in (GATE_RE2_AT, GATE_RE2_DIGITS6, GATE_RE2_OBFUSCATED, GATE_RE2_IBAN))
+    f"(?:{g})" for g in (GATE_RE2_AT, GATE_RE2_DIGITS6, GATE_RE2_OBFUSCATED, GATE_RE2_IBAN,
+                         GATE_RE2_PAN))
 
 
 def _dotless(body: str) -> str:

@@ -31,6 +31,13 @@ class _Region:
     mobile: tuple[re.Pattern[str], frozenset[int]] | None
     mobile_shared: bool  # mobile and fixed-line numbers look the same (the NANP)
     also_written: frozenset[tuple[int, ...]]
+    # (leading digits, pattern) of the national formats written without the trunk prefix
+    # (China's mobiles "186 4168 2293", Brazil's "(11) 96123-4567", optional in India)
+    prefixless: tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...] = ()
+
+    def written_without_prefix(self, nsn: str) -> bool:
+        return any((lead is None or lead.match(nsn)) and pattern.fullmatch(nsn)
+                   for lead, pattern in self.prefixless)
 
 
 def _region(code: str) -> _Region | None:
@@ -54,6 +61,13 @@ def _region(code: str) -> _Region | None:
         mobile = (re.compile(meta.mobile.national_number_pattern),
                   frozenset(meta.mobile.possible_length or ()) or general)
     written = phone_settings().get("also_written", {}).get(code, [])
+    prefixless = []
+    if prefix:
+        for fmt in meta.number_format:
+            rule = fmt.national_prefix_formatting_rule
+            if rule is None or prefix not in rule or fmt.national_prefix_optional_when_formatting:
+                lead = fmt.leading_digits_pattern[-1] if fmt.leading_digits_pattern else None
+                prefixless.append((re.compile(lead) if lead else None, re.compile(fmt.pattern)))
     return _Region(
         code=code,
         country_code=str(meta.country_code),
@@ -68,6 +82,7 @@ def _region(code: str) -> _Region | None:
                        and meta.mobile.national_number_pattern
                        == meta.fixed_line.national_number_pattern),
         also_written=frozenset(tuple(g) for g in written),
+        prefixless=tuple(prefixless),
     )
 
 
@@ -89,7 +104,8 @@ def _national_forms(number: str, region: _Region, cued: bool) -> list[str]:
     if region.prefix and number.startswith(region.prefix):
         return [number[len(region.prefix) :]]
     if region.prefix and not region.prefix_optional and not cued:
-        return []  # "612345678" in France is written "0612345678"
+        # "612345678" in France is written "0612345678"; "18641682293" in China is not
+        return [number] if region.written_without_prefix(number) else []
     return [number]
 
 
@@ -128,6 +144,13 @@ def valid_anywhere(number: str, groups: tuple[int, ...]) -> bool:
     ("6 12 34 56 78" in France)."""
     for region in _regions(False):
         if _valid_nsn(number, region, False) is not None:
+            if (len(groups) >= 2 and region.prefix and not region.prefix_optional
+                    and not number.startswith(region.prefix)):
+                # valid as written without the trunk prefix ("(12) 3456-7890" in Brazil):
+                # only when grouped as there ("123-456-7890" is no Brazilian number)
+                parsed = _parse_valid(number, region, False)
+                if parsed is None or groups not in _groupings(parsed, region):
+                    continue
             return True
         if (region.prefix == "0" and not number.startswith("0") and len(groups) >= 2
                 and _valid_nsn(number, region, True) is not None):

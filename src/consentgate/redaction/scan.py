@@ -17,8 +17,9 @@ not change the context of another, so redacting a redacted text changes nothing.
 
 Which texts can hold a finding (the row gate in ``redactor``): a text with ``@``, a text
 with six digits at most two characters apart (:data:`patterns.DIGITS6`, which every
-non-email, non-salary candidate must contain: checked below), or a text with a digit and
-a salary cue word. Texts outside the gate give no finding here either, so the per-text
+non-email, non-salary candidate must contain: checked below; IBANs of mostly letters and
+India's PAN, five letters, four digits and a letter, are let through by shapes of their
+own), or a text with a digit and a salary cue word. Texts outside the gate give no finding here either, so the per-text
 and the batch paths agree.
 """
 
@@ -60,9 +61,9 @@ SALARY_REACH = 200
 # Windows count from the cue's nearer end, so a long cue ("Steueridentifikationsnummer")
 # reaches as far as a short one.
 PHONE_CUE_WINDOW = 30
-PHONE_CUE_AFTER_WINDOW = 24
+PHONE_CUE_AFTER_WINDOW = 32
 NOT_PHONE_WINDOW = 20
-ID_CUE_WINDOW = 30
+ID_CUE_WINDOW = 40
 ID_CUE_AFTER_WINDOW = 30
 _OPAQUE = "\x00"  # a finding or placeholder, in a context
 _SALARY_MARK = "\x01"  # a salary amount or <SALARY>: a cue does not reach across one
@@ -206,7 +207,8 @@ class _Scan:
                 start = m.start()
         value = text[start:end]
         if P.DIGITS6.search(value) is None and not (
-            branch == "iban" and P.IBAN_ROW.match(value)
+            (branch == "iban" and P.IBAN_ROW.match(value))
+            or (branch == "id" and P.PAN_ROW.fullmatch(value))
         ):  # what the row gate relies on
             return None
         if branch == "phone_nat":
@@ -326,9 +328,11 @@ class _Scan:
                 return False
             return ((len(number) >= 10 and phones.distinct_mobile(number))
                     or phones.full_length_run(number))
-        if len(number) < 8:
-            return False  # "320 1990" is a count and a year (Iceland's 7 digits need a word)
+        if len(number) < 7:
+            return False
         runs = _DIGIT_RUN.findall(value)
+        if len(number) == 7 and (len(runs) < 2 or any(_YEAR_GROUP.fullmatch(g) for g in runs)):
+            return False  # "320 1990" is a count and a year; "522 3784" in Iceland is a number
         if not number.startswith("0") and (
             any(_YEAR_GROUP.fullmatch(g) for g in runs)
             or sum(len(g) <= 3 and g.endswith("0") for g in runs) >= 2

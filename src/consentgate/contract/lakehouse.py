@@ -43,8 +43,10 @@ class LakeTable:
     scan_sql: str  # a DuckDB relation (read_parquet(...) or an empty typed select)
 
     def fingerprint(self) -> str:
+        """The version read and its files, not where the table lies: like a Parquet
+        source's, it names the content, so a copied lake verifies against its original."""
         label = "version" if self.format == "delta" else "snapshot"
-        return f"{self.format} {self.location} {label} {self.version} files {self.files_sha256}"
+        return f"{self.format} {label} {self.version} files {self.files_sha256}"
 
     def describe(self) -> dict:
         """What the manifest records of this table."""
@@ -57,9 +59,8 @@ def describe_change(before: dict | None, now: dict | None) -> str:
     """How a table moved between the build and today, in words ("Delta version 3 → 4")."""
     if not before or not now:
         return "not read from the same kind of table"
-    if before.get("format") != now.get("format") or before.get("location") != now.get("location"):
-        return f"was {before.get('format')} {before.get('location')}, now " \
-               f"{now.get('format')} {now.get('location')}"
+    if before.get("format") != now.get("format"):
+        return f"was a {before.get('format')} table, now a {now.get('format')} table"
     key, label = (("version", "Delta version") if now["format"] == "delta"
                   else ("snapshot_id", "Iceberg snapshot"))
     if before.get(key) != now.get(key):
@@ -109,7 +110,9 @@ def _empty_select(schema: pa.Schema) -> str:
 
 def _read_parquet(paths: list[str]) -> str:
     files = ", ".join(f"'{_sql_str(p)}'" for p in paths)
-    return f"read_parquet([{files}], union_by_name=true)"
+    # the paths of partitioned tables look like Hive's (visibility=public/...): the values
+    # come from the table's log or metadata, never from a folder name
+    return f"read_parquet([{files}], union_by_name=true, hive_partitioning=false)"
 
 
 def _literal(value: object, duck_type: str) -> str:
@@ -191,12 +194,14 @@ def _delta_table(table, name: str, folder: Path) -> LakeTable:  # type: ignore[n
     elif not partitions:
         scan = _read_parquet(next(iter(groups.values())))
     else:
-        # partition values live in the log, not in the data files
+        # partition values live in the log; a writer that also kept them in the files is
+        # overridden by the log's
+        others = "COLUMNS(c -> c NOT IN (" + ", ".join(f"'{_sql_str(c)}'" for c in partitions) + "))"
         parts = []
         for key, paths in groups.items():
             consts = ", ".join(f'{_literal(v, types[c])} AS "{c}"'
                                for c, v in zip(partitions, key, strict=True))
-            parts.append(f"SELECT *, {consts} FROM {_read_parquet(paths)}")
+            parts.append(f"SELECT {others}, {consts} FROM {_read_parquet(paths)}")
         scan = "(" + " UNION ALL BY NAME ".join(parts) + ")"
     return LakeTable(name, "delta", str(folder.resolve()), table.version(),
                      _files_sha256(entries), scan)
@@ -334,7 +339,9 @@ def _iceberg_table(table, name: str, where: str) -> LakeTable:  # type: ignore[n
                     f"{where}: data file {data.file_path} is {data.file_format}, not Parquet"
                 )
             paths.append(_local_path(data.file_path, where))
-            entries.append((data.file_path, data.file_size_in_bytes))
+            # relative to the table, so that a copied warehouse has the same fingerprint
+            name = data.file_path.removeprefix(table.metadata.location)
+            entries.append((name, data.file_size_in_bytes))
     scan = _read_parquet(paths) if paths else _empty_select(table.schema().as_arrow())
     return LakeTable(name, "iceberg", table.metadata.location,
                      snapshot.snapshot_id if snapshot is not None else None,

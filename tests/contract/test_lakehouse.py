@@ -342,3 +342,37 @@ def test_iceberg_namespace_missing_is_named(network: Path, tmp_path: Path) -> No
     spec.write_text(spec.read_text().replace(f'"{NAMESPACE}"', '"elsewhere"'))
     with pytest.raises(ContractError, match="the catalog has no namespace 'elsewhere'"):
         open_source(spec)
+
+
+# -- the other places a source is given -----------------------------------------------------------
+def test_consent_from_a_delta_table_and_explain_from_an_iceberg_file(
+    network: Path, parquet_snapshot: Path, tmp_path: Path
+) -> None:
+    tables = tables_of(network)
+    consent = write_delta(tmp_path / "consent", {"preference_events": tables["preference_events"]})
+    res = build_snapshot(BuildOptions(source=network, policy=POLICY, as_of=T,
+                                      out=tmp_path / "snap", consent=str(consent)))
+    assert rows(tmp_path / "snap" / "data") == rows(parquet_snapshot / "data")
+    assert res.manifest["inputs"]["consent"]["fingerprints"]["preference_events"].startswith(
+        "delta version 0 files ")
+
+    spec = write_iceberg(tmp_path / "ice", tables)
+    member = tables["members"]["member_id"][0].as_py()
+    from_lake = runner.invoke(app, ["explain", "--source", str(spec), "--member", member,
+                                    "--as-of", "2025-12-01", "--json"])
+    from_parquet = runner.invoke(app, ["explain", "--source", str(network), "--member", member,
+                                       "--as-of", "2025-12-01", "--json"])
+    assert from_lake.exit_code == 0, from_lake.output
+    assert json.loads(from_lake.output) == json.loads(from_parquet.output)
+
+
+@pytest.mark.spark
+@pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime")
+def test_spark_engine_reads_a_partitioned_delta_source(
+    network: Path, parquet_snapshot: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("pyspark")
+    root = write_delta(tmp_path / "delta", tables_of(network))
+    build_snapshot(BuildOptions(source=root, policy=POLICY, as_of=T, out=tmp_path / "snap",
+                                engine="spark"))
+    assert_same_snapshot(tmp_path / "snap", parquet_snapshot)

@@ -368,11 +368,13 @@ def test_consent_from_a_delta_table_and_explain_from_an_iceberg_file(
 
 @pytest.mark.spark
 @pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs a Java runtime")
-def test_spark_engine_reads_a_partitioned_delta_source(
+def test_spark_engine_reads_delta_and_iceberg_sources(
     network: Path, parquet_snapshot: Path, tmp_path: Path
 ) -> None:
     pytest.importorskip("pyspark")
-    root = write_delta(tmp_path / "delta", tables_of(network))
-    build_snapshot(BuildOptions(source=root, policy=POLICY, as_of=T, out=tmp_path / "snap",
-                                engine="spark"))
-    assert_same_snapshot(tmp_path / "snap", parquet_snapshot)
+    tables = tables_of(network)
+    for source in (write_delta(tmp_path / "delta", tables), write_iceberg(tmp_path / "ice", tables)):
+        out = tmp_path / f"snap-{source.name}"
+        build_snapshot(BuildOptions(source=source, policy=POLICY, as_of=T, out=out,
+                                    engine="spark"))
+        assert_same_snapshot(out, parquet_snapshot)

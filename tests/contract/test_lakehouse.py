@@ -51,12 +51,15 @@ def tables_of(root: Path) -> dict[str, pa.Table]:
     return out
 
 
+# partition columns are not in the data files: their values (strings, dates, nulls) come from
+# the Delta log
+PARTITIONS = {"records": ["visibility"], "members": ["country"], "education": ["end_date"]}
+
+
 def write_delta(root: Path, tables: dict[str, pa.Table]) -> Path:
-    """One Delta table per contract table; records partitioned by visibility, so that part of
-    each row lives in the log rather than in the data files."""
+    """One Delta table per contract table, some partitioned."""
     for name, table in tables.items():
-        partition = ["visibility"] if name == "records" else None
-        write_deltalake(str(root / name), table, partition_by=partition)
+        write_deltalake(str(root / name), table, partition_by=PARTITIONS.get(name))
     return root
 
 
@@ -216,15 +219,18 @@ def test_iceberg_file_may_name_the_catalog_by_url(network: Path, tmp_path: Path)
     assert open_source(by_url).fingerprints() == open_source(spec).fingerprints()
 
 
-def test_an_iceberg_table_with_no_snapshot_yet_is_empty_and_typed(tmp_path: Path) -> None:
-    empty = TABLES["preference_events"].arrow_schema().empty_table()
-    spec = write_iceberg(tmp_path / "ice", {"preference_events": empty})
-    src = open_source(spec, tables=["preference_events"])
-    assert src.count("preference_events") == 0
-    assert src.table_versions()["preference_events"]["snapshot_id"] is None
-    got = src.read_table("preference_events").schema
-    assert got.field("effective_at").type == pa.timestamp("us", tz="UTC")
-    assert got.field("value").type == pa.bool_()
+def test_a_table_with_no_data_files_yet_is_empty_and_typed(tmp_path: Path) -> None:
+    schema = TABLES["preference_events"].arrow_schema()
+    spec = write_iceberg(tmp_path / "ice", {"preference_events": schema.empty_table()})
+    DeltaTable.create(str(tmp_path / "delta" / "preference_events"), schema=schema)
+    for source, version in ((spec, "snapshot_id"), (tmp_path / "delta", "version")):
+        src = open_source(source, tables=["preference_events"])
+        assert src.count("preference_events") == 0
+        assert src.table_versions()["preference_events"][version] == \
+            (None if version == "snapshot_id" else 0)
+        got = src.read_table("preference_events").schema
+        assert got.field("effective_at").type == pa.timestamp("us", tz="UTC")
+        assert got.field("value").type == pa.bool_()
 
 
 # -- the contract check's errors, for both formats ----------------------------------------------

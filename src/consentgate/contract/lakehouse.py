@@ -172,22 +172,22 @@ def _delta_table(table, name: str, folder: Path) -> LakeTable:  # type: ignore[n
     if pa.table(table.deletion_vectors()).num_rows:
         raise ContractError(
             f"{where}: has deletion vectors (rows deleted in place), which are not read; "
-            "rewrite the affected files first (OPTIMIZE ... or a purge of the vectors)"
+            "rewrite the affected files first (in Spark: REORG TABLE ... APPLY (PURGE))"
         )
     schema = pa.schema(table.schema().to_arrow())
     types = _duckdb_types(schema)
     partitions = list(table.metadata().partition_columns)
-    actions = pa.table(table.get_add_actions(flatten=True)).to_pylist()
-    uris = table.file_uris()
-    # file_uris() and the add actions list the same files in the same order
-    if len(uris) != len(actions):
-        raise ContractError(f"{where}: its file list and its log disagree")
+    actions = pa.table(table.get_add_actions(flatten=True))
+    keep = ["path", "size_bytes"] + [f"partition.{c}" for c in partitions]
+    root = folder.resolve()
     groups: dict[tuple, list[str]] = {}
     entries = []
-    for uri, action in zip(uris, actions, strict=True):
-        path = _local_path(uri, where)
-        entries.append((action["path"], action["size_bytes"]))
-        key = tuple(action.get(f"partition.{c}") for c in partitions)
+    for action in actions.select(keep).to_pylist():
+        # the log's paths are URI-encoded, relative to the table unless absolute URIs
+        logged = action["path"]
+        path = _local_path(logged, where) if "://" in logged else str(root / unquote(logged))
+        entries.append((logged, action["size_bytes"]))
+        key = tuple(action[f"partition.{c}"] for c in partitions)
         groups.setdefault(key, []).append(path)
     if not groups:
         scan = _empty_select(schema)
@@ -203,7 +203,7 @@ def _delta_table(table, name: str, folder: Path) -> LakeTable:  # type: ignore[n
                                for c, v in zip(partitions, key, strict=True))
             parts.append(f"SELECT {others}, {consts} FROM {_read_parquet(paths)}")
         scan = "(" + " UNION ALL BY NAME ".join(parts) + ")"
-    return LakeTable(name, "delta", str(folder.resolve()), table.version(),
+    return LakeTable(name, "delta", str(root), table.version(),
                      _files_sha256(entries), scan)
 
 
@@ -318,6 +318,8 @@ def _renamed_fields(table) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def _iceberg_table(table, name: str, where: str) -> LakeTable:  # type: ignore[no-untyped-def]
+    from pyiceberg.manifest import FileFormat
+
     renamed = _renamed_fields(table)
     if renamed:
         raise ContractError(
@@ -334,7 +336,7 @@ def _iceberg_table(table, name: str, where: str) -> LakeTable:  # type: ignore[n
                     f"{where}: data file {data.file_path} has row-level delete files, which "
                     "are not read; rewrite the table (copy-on-write) first"
                 )
-            if str(data.file_format).upper().find("PARQUET") < 0:
+            if data.file_format != FileFormat.PARQUET:
                 raise ContractError(
                     f"{where}: data file {data.file_path} is {data.file_format}, not Parquet"
                 )

@@ -361,6 +361,7 @@ def test_consent_from_a_delta_table_and_explain_from_an_iceberg_file(
     assert rows(tmp_path / "snap" / "data") == rows(parquet_snapshot / "data")
     assert res.manifest["inputs"]["consent"]["fingerprints"]["preference_events"].startswith(
         "delta version 0 files ")
+    assert res.manifest["inputs"]["consent"]["tables"]["preference_events"]["version"] == 0
 
     spec = write_iceberg(tmp_path / "ice", tables)
     member = tables["members"]["member_id"][0].as_py()

@@ -351,21 +351,25 @@ def test_iceberg_namespace_missing_is_named(network: Path, tmp_path: Path) -> No
 
 
 # -- the other places a source is given -----------------------------------------------------------
-def test_consent_from_a_delta_table_and_explain_from_an_iceberg_file(
-    network: Path, parquet_snapshot: Path, tmp_path: Path
+@pytest.mark.parametrize("writer", lake_writers())
+def test_consent_and_explain_from_a_lakehouse_source(
+    network: Path, parquet_snapshot: Path, tmp_path: Path, writer
 ) -> None:
     tables = tables_of(network)
-    consent = write_delta(tmp_path / "consent", {"preference_events": tables["preference_events"]})
+    consent = writer(tmp_path / "consent", {"preference_events": tables["preference_events"]})
     res = build_snapshot(BuildOptions(source=network, policy=POLICY, as_of=T,
                                       out=tmp_path / "snap", consent=str(consent)))
     assert rows(tmp_path / "snap" / "data") == rows(parquet_snapshot / "data")
-    assert res.manifest["inputs"]["consent"]["fingerprints"]["preference_events"].startswith(
-        "delta version 0 files ")
-    assert res.manifest["inputs"]["consent"]["tables"]["preference_events"]["version"] == 0
+    recorded = res.manifest["inputs"]["consent"]
+    read = open_source(consent, tables=["preference_events"])
+    assert read.kind in ("delta", "iceberg")
+    assert recorded["fingerprints"] == read.fingerprints()
+    assert recorded["tables"] == read.table_versions()
+    assert recorded["tables"]["preference_events"]["format"] == read.kind
 
-    spec = write_iceberg(tmp_path / "ice", tables)
+    source = writer(tmp_path / "full", tables)
     member = tables["members"]["member_id"][0].as_py()
-    from_lake = runner.invoke(app, ["explain", "--source", str(spec), "--member", member,
+    from_lake = runner.invoke(app, ["explain", "--source", str(source), "--member", member,
                                     "--as-of", "2025-12-01", "--json"])
     from_parquet = runner.invoke(app, ["explain", "--source", str(network), "--member", member,
                                        "--as-of", "2025-12-01", "--json"])

@@ -78,8 +78,6 @@ def _local_path(uri: str, where: str) -> str:
     parsed = urlparse(uri)
     if parsed.scheme in ("", "file"):
         return unquote(parsed.path) if parsed.scheme else uri
-    if len(parsed.scheme) == 1:  # a Windows drive letter
-        return uri
     raise ContractError(
         f"{where}: data file {uri} is not on the local disk; only local tables are read"
     )

@@ -389,3 +389,27 @@ def test_spark_engine_reads_delta_and_iceberg_sources(
         build_snapshot(BuildOptions(source=source, policy=POLICY, as_of=T, out=out,
                                     engine="spark"))
         assert_same_snapshot(out, parquet_snapshot)
+
+
+def test_purge_from_a_delta_source_after_an_opt_out_commit(
+    network: Path, tmp_path: Path
+) -> None:
+    from consentgate.contract import SETTING_KEY
+    from consentgate.snapshot.purge import PurgeOptions, purge_snapshot
+
+    root = write_delta(tmp_path / "delta", tables_of(network))
+    snap = tmp_path / "snap"
+    build(root, snap)
+    member = pq.read_table(snap / "lineage")["member_id"][0].as_py()
+    events = DeltaTable(str(root / "preference_events")).to_pyarrow_table()
+    opt_out = [dict(member_id=member, setting=SETTING_KEY, value=False,
+                    effective_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), source="web")]
+    write_deltalake(str(root / "preference_events"),
+                    pa.Table.from_pylist(opt_out, events.schema), mode="append")
+    t2 = dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
+    purged = purge_snapshot(PurgeOptions(snapshot=snap, source=root, as_of=t2,
+                                         out=tmp_path / "purged"))
+    assert purged.withdrawn >= 1
+    assert member not in set(pq.read_table(purged.out / "lineage")["member_id"].to_pylist())
+    assert purged.manifest["inputs"]["source"]["tables"]["preference_events"]["version"] == 1
+    assert verify_snapshot(purged.out, root, POLICY).ok

@@ -18,9 +18,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-# Everything the tests need: core, service, Spark, MLflow, OpenLineage and dev extras.
+# Everything the tests need: core, service, Spark, MLflow, OpenLineage, lakehouse and dev extras.
 $(VENV)/.installed-all: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev,service,spark,mlflow,openlineage]'
+	$(BIN)/pip install -q -e '.[dev,service,spark,mlflow,openlineage,lakehouse]'
 	touch $(STAMP) $@
 
 install-all: $(VENV)/.installed-all
@@ -44,7 +44,7 @@ lint: install-all
 COMPARE := $(VENV)/compare
 
 $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed-all
-	$(BIN)/pip install -q -e '.[dev,service,spark,bench]'
+	$(BIN)/pip install -q -e '.[dev,service,spark,lakehouse,bench]'
 	touch $@
 
 $(COMPARE)/.installed: benchmarks/requirements-compare.txt | $(BIN)/python

@@ -29,7 +29,9 @@ from consentgate.policy import DEFAULT_POLICY, Policy, load_policy
 
 def explain(
     source: Annotated[
-        Path, typer.Option(help="Source: a folder of Parquet files or a DuckDB file.")
+        Path,
+        typer.Option(help="Source: a folder of Parquet files or of Delta tables, a DuckDB "
+                     "file, or an Iceberg .toml file (docs/lakehouse.md)."),
     ],
     member: Annotated[str, typer.Option(help="The member id to explain.")],
     as_of: Annotated[str, typer.Option(help="The instant T (ISO 8601, UTC when no offset).")],

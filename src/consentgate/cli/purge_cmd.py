@@ -16,7 +16,9 @@ from consentgate.policy import load_policy
 SnapshotArg = Annotated[
     str, typer.Argument(help="The snapshot: its folder, or its id when --registry is given.")
 ]
-SourceOpt = Annotated[Path, typer.Option(help="The platform's data today (folder or DuckDB file).")]
+SourceOpt = Annotated[Path, typer.Option(
+    help="The platform's data today (a folder of Parquet files or Delta tables, a DuckDB file "
+    "or an Iceberg .toml file).")]
 AsOfOpt = Annotated[str, typer.Option(help="T2: the instant to decide again at (ISO 8601).")]
 ConsentOpt = Annotated[
     str | None,

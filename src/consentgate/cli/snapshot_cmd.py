@@ -132,7 +132,9 @@ def summary_table(report: dict) -> Table:
 
 def build(
     source: Annotated[
-        Path, typer.Option(help="Source: a folder of Parquet files or a DuckDB file.")
+        Path,
+        typer.Option(help="Source: a folder of Parquet files or of Delta tables, a DuckDB "
+                     "file, or an Iceberg .toml file (docs/lakehouse.md)."),
     ],
     as_of: Annotated[str, typer.Option(help="The instant T (ISO 8601; UTC when no offset).")],
     out: Annotated[Path, typer.Option(help="Snapshot folder to create (must not exist).")],

@@ -1,8 +1,10 @@
-"""Open a source (a folder of Parquet files or a DuckDB database file) and check it
-against the contract before anything reads it.
+"""Open a source (a folder of Parquet files, a DuckDB database file, a folder of Delta Lake
+tables or a TOML file naming Iceberg tables) and check it against the contract before
+anything reads it.
 
-Both kinds are read through DuckDB so that the type check, the normalisation (UTC
-timestamps, plain strings) and the streaming reads follow one code path.
+Every kind is read through DuckDB so that the type check, the normalisation (UTC
+timestamps, plain strings) and the streaming reads follow one code path; the lakehouse
+kinds are resolved to their current version's Parquet files in ``lakehouse``.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from consentgate.contract import lakehouse
+from consentgate.contract.errors import ContractError
+from consentgate.contract.lakehouse import LakeTable
 from consentgate.contract.schema import TABLES, Table
 
-
-class ContractError(ValueError):
-    """The source does not follow the data contract; the message names what is wrong."""
+__all__ = ["ContractError", "Source", "open_source"]
 
 
 # DuckDB type names accepted for each logical type of the contract.
@@ -62,9 +65,10 @@ class Source:
     """A checked source. ``scan(name)`` is a SQL expression DuckDB can select from."""
 
     path: Path
-    kind: str  # "parquet" or "duckdb"
+    kind: str  # "parquet", "duckdb", "delta" or "iceberg"
     _selects: dict[str, str] = field(default_factory=dict)  # canonical select list per table
     _files: dict[str, list[Path]] = field(default_factory=dict)
+    _lake: dict[str, LakeTable] = field(default_factory=dict)  # delta and iceberg tables
     _con: duckdb.DuckDBPyConnection | None = None
 
     # -- connection -------------------------------------------------------------------
@@ -87,6 +91,8 @@ class Source:
         """The table as stored; ``alias`` is the name the DuckDB file is attached under."""
         if self.kind == "duckdb":
             return f'{alias}.main."{name}"'
+        if self._lake:
+            return self._lake[name].scan_sql
         files = ", ".join(f"'{_sql_str(p)}'" for p in self._files[name])
         return f"read_parquet([{files}], union_by_name=true)"
 
@@ -120,9 +126,12 @@ class Source:
 
     # -- fingerprints -------------------------------------------------------------------
     def fingerprints(self) -> dict[str, str]:
-        """sha256 of every input file, keyed by table (or ``database`` for a DuckDB file)."""
+        """sha256 of every input file, keyed by table (or ``database`` for a DuckDB file);
+        for a Delta or Iceberg table, the version or snapshot read and a hash of its files."""
         if self.kind == "duckdb":
             return {"database": _sha256(self.path)}
+        if self._lake:
+            return {name: t.fingerprint() for name, t in sorted(self._lake.items())}
         out = {}
         for name, files in sorted(self._files.items()):
             h = hashlib.sha256()
@@ -131,6 +140,11 @@ class Source:
                 h.update(_sha256(f).encode())
             out[name] = h.hexdigest()
         return out
+
+    def table_versions(self) -> dict[str, dict]:
+        """For a Delta or Iceberg source, each table's location and the version (Delta) or
+        snapshot id (Iceberg) read; empty for the other kinds."""
+        return {name: t.describe() for name, t in sorted(self._lake.items())}
 
 
 def _sql_str(p: Path) -> str:
@@ -164,15 +178,25 @@ def open_source(path: str | Path, tables: tuple[str, ...] | list[str] | None = N
         if name not in TABLES:
             raise ContractError(f"unknown table {name!r}; the contract has {sorted(TABLES)}")
     if not root.exists():
-        raise ContractError(f"{root}: no such source (a folder of Parquet files or a DuckDB file)")
+        raise ContractError(
+            f"{root}: no such source (a folder of Parquet files or of Delta tables, a DuckDB "
+            f"file or an Iceberg {lakehouse.ICEBERG_SUFFIX} file)"
+        )
 
-    if root.is_file():
+    if root.is_file() and root.suffix.lower() == lakehouse.ICEBERG_SUFFIX:
+        source = Source(root, "iceberg", _lake=lakehouse.open_iceberg(root, wanted))
+    elif root.is_file():
         if root.suffix.lower() not in _DUCKDB_FILE_SUFFIXES:
             raise ContractError(
                 f"{root}: a source file must be a DuckDB database ({', '.join(_DUCKDB_FILE_SUFFIXES)})"
-                " or a folder of Parquet files"
+                f" or an Iceberg source ({lakehouse.ICEBERG_SUFFIX}), or a folder of Parquet "
+                "files or Delta tables"
             )
         source = Source(root, "duckdb")
+    elif any(lakehouse.is_delta_table(root / name) for name in wanted):
+        # one Delta table makes it a Delta source: a Delta folder read as Parquet would
+        # also read the files its later versions removed
+        source = Source(root, "delta", _lake=lakehouse.open_delta(root, wanted))
     else:
         source = Source(root, "parquet")
 
@@ -194,7 +218,7 @@ def open_source(path: str | Path, tables: tuple[str, ...] | list[str] | None = N
                     f"{root}: missing table {name!r} (expected {name}.parquet or {name}/)"
                 )
             source._files[name] = files
-        elif name not in present:
+        elif source.kind == "duckdb" and name not in present:
             raise ContractError(f"{root}: missing table {name!r} in the DuckDB database")
         try:
             described = con.sql(f"DESCRIBE SELECT * FROM {source.raw_scan(name)}").fetchall()

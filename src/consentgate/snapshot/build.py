@@ -139,8 +139,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
             files += [file_entry(tmp, p) for p in write_report(tmp, report)]
             manifest = snapshot_manifest(
                 snap_id=snap_id, opts=opts, report=report, key_id=key_id(key), files=files,
-                source={"kind": read.source.kind, "path": str(read.source.path),
-                        "fingerprints": read.fingerprints, "fingerprint": read.fingerprint},
+                source=read.manifest_entry(),
                 consent=consent.info, redactions=written.redactions, started_at=ctx.started_at,
             )
             write_manifest(tmp, manifest)

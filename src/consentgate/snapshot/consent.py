@@ -53,7 +53,10 @@ def open_consent(
                                                 if read.signed_head else 0),
         }
     src = open_source(consent, tables=["preference_events"])
-    return src, {"kind": "source", "path": str(src.path), "fingerprints": src.fingerprints()}
+    info = {"kind": "source", "path": str(src.path), "fingerprints": src.fingerprints()}
+    if versions := src.table_versions():  # a Delta or Iceberg table: the version read
+        info["tables"] = versions
+    return src, info
 
 
 def check_same_consent(consent: str | Path | None, built: dict | None, what: str) -> None:

@@ -285,8 +285,7 @@ def _report_and_manifest(
     new_manifest = snapshot_manifest(
         snap_id=snap_id, opts=ctx.opts, report=report, key_id=manifest.get("pseudonym_key_id"),
         files=files,
-        source={"kind": read.source.kind, "path": str(read.source.path),
-                "fingerprints": read.fingerprints, "fingerprint": read.fingerprint},
+        source=read.manifest_entry(),
         consent=consent.info, redactions=placeholders, started_at=ctx.started_at,
         extra={"supersedes": manifest["snapshot_id"], "purged_at": instants[-1],
                "purge": purge},

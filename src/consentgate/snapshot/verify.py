@@ -27,6 +27,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from consentgate.contract.lakehouse import describe_change
 from consentgate.contract.source import open_source
 from consentgate.eligibility.from_source import iter_records, reference_for
 from consentgate.engine.transforms import record_uid_py
@@ -110,18 +111,8 @@ def verify_snapshot(
     purged = (purge.get("instants") or [purge["purged_at"]]) if purge else []
     instants = [as_of] + [parse_time(t) for t in purged]
     source = open_source(source_path)
-    recorded = manifest.get("inputs", {}).get("source", {}).get("fingerprints")
-    current = source.fingerprints()
-    if recorded is not None and recorded != current:
-        changed = sorted(
-            k for k in recorded.keys() | current.keys() if recorded.get(k) != current.get(k)
-        )
-        res.add(
-            "source",
-            str(source_path),
-            f"differs from the source the build read ({', '.join(changed)} changed): "
-            "the decisions below compare against today's data",
-        )
+    _check_source_unchanged(manifest.get("inputs", {}).get("source", {}), source,
+                            str(source_path), res)
     consent_dir = Path(tempfile.mkdtemp(prefix="cg-verify-consent-"))
     try:
         consent_src, consent_info = open_consent(consent, max(instants), consent_dir / "events")
@@ -224,6 +215,30 @@ def _verify_records(
     _scan_texts(data, policy, res)
     res.ran(f"texts: scanned for {', '.join(policy.redaction.classes) or 'no class'} "
             "left unredacted")
+
+
+def _check_source_unchanged(built: dict, source, subject: str, res: VerifyResult) -> None:  # type: ignore[no-untyped-def]
+    """The source as read today against the fingerprints the build recorded; a Delta or
+    Iceberg table that moved says from which version or snapshot to which."""
+    recorded = built.get("fingerprints")
+    current = source.fingerprints()
+    if recorded is None or recorded == current:
+        return
+    changed = sorted(
+        k for k in recorded.keys() | current.keys() if recorded.get(k) != current.get(k)
+    )
+    then, now = built.get("tables") or {}, source.table_versions()
+    if then or now:
+        what = "; ".join(f"{k} moved: {describe_change(then.get(k), now.get(k))}"
+                         for k in changed)
+    else:
+        what = f"{', '.join(changed)} changed"
+    res.add(
+        "source",
+        subject,
+        f"differs from the source the build read ({what}): "
+        "the decisions below compare against today's data",
+    )
 
 
 EXPECTED_SCHEMA = pa.schema(

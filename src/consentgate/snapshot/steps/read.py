@@ -17,9 +17,18 @@ from consentgate.snapshot.consent import open_consent
 @dataclass(frozen=True)
 class SourceRead:
     source: Source
-    fingerprints: dict[str, str]  # sha256 per table (or of the DuckDB file)
+    fingerprints: dict[str, str]  # sha256 per table (or of the DuckDB file, or the lake version)
     fingerprint: str  # one hash of them all, written beside every lineage row
     quality: list[Finding]
+
+    def manifest_entry(self) -> dict:
+        """How the manifest names the source; a Delta or Iceberg source also records each
+        table's location and the version or snapshot read."""
+        entry = {"kind": self.source.kind, "path": str(self.source.path),
+                 "fingerprints": self.fingerprints, "fingerprint": self.fingerprint}
+        if versions := self.source.table_versions():
+            entry["tables"] = versions
+        return entry
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from consentgate.service.signals import (
     tdmrep_json,
     usage_signals,
 )
+from consentgate.service.strict_json import StrictJSONRoute
 
 # Reasons that keep a member's page off the web entirely (see the module's docstring).
 NOT_SERVED = frozenset({
@@ -63,7 +64,7 @@ def signals_for(view: SettingView) -> UsageSignals:
 
 
 def build_public_pages(service: SettingsService) -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+    router = APIRouter(include_in_schema=False, route_class=StrictJSONRoute)
     content = PublicContent(service.config.source)
 
     @router.api_route(PUBLIC_PREFIX + "{member_id}", methods=["GET", "HEAD"])

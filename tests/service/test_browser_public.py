@@ -89,6 +89,11 @@ def test_public_page_signals_follow_the_switch_in_chromium(tmp_path: Path) -> No
             assert json.loads(response.text())[0] == {"location": "/in/*", "tdm-reservation": 1}
         finally:
             browser.close()
+        log = server.log_text()
+    # the server's log names the route template, never the member in the path
+    assert "/in/{member_id}" in log
+    for member in ("fr_adult", "de_minor", "nobody"):
+        assert member not in log
 
     with Ledger(db) as ledger:
         (event,) = ledger.history("fr_adult")

@@ -241,3 +241,34 @@ def test_tdmrep_json_reserves_member_pages_unless_the_page_says_otherwise(
     # the page's own header (which TDMRep ranks above the file) lifts it for an adult
     # whose setting is on
     assert client.get("/in/fr_adult").headers["tdm-reservation"] == "0"
+
+
+def test_age_unknown_is_not_served_where_the_policy_excludes_it(
+    tmp_path: Path, policy  # type: ignore[no-untyped-def]
+) -> None:
+    from importlib import resources
+
+    from consentgate.policy import load_policy
+
+    shipped = resources.files("consentgate.policy") / "policies" / "linkedin-2025.toml"
+    text = shipped.read_text(encoding="utf-8")
+    assert 'unknown_age = "allow"' in text
+    strict_file = tmp_path / "strict.toml"
+    strict_file.write_text(text.replace('unknown_age = "allow"', 'unknown_age = "exclude"'))
+    tables = tiny_tables()
+    newcomer = dict(tables["members"][0], member_id="newcomer", joined_at=ts(2099, 1, 1))
+    no_age = dict(tables["members"][0], member_id="no_age", birth_date=None)
+    tables["members"] += [newcomer, no_age]
+    source = write_source(tmp_path / "src", tables)
+    served = {}
+    for name, pol in (("shipped", policy), ("strict", load_policy(strict_file))):
+        db = f"sqlite:///{tmp_path / f'{name}.db'}"
+        init_ledger(db)
+        app = create_app(ServiceConfig(db=db, policy=pol, token_secret=TOKEN_SECRET,
+                                       source=source, demo=True))
+        with TestClient(app) as client:
+            served[name] = {m: client.get(f"/in/{m}").status_code
+                            for m in ("fr_adult", "no_age", "newcomer")}
+        app.state.service.close()
+    assert served == {"shipped": {"fr_adult": 200, "no_age": 200, "newcomer": 404},
+                      "strict": {"fr_adult": 200, "no_age": 404, "newcomer": 404}}

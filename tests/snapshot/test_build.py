@@ -98,8 +98,8 @@ def test_manifest_lists_every_file_with_its_hash(tiny_source: Path, tmp_path: Pa
 
 
 def test_same_inputs_same_snapshot(tiny_source: Path, tmp_path: Path) -> None:
-    """Same records, same bytes in data/, lineage/ and usage/, same id; the reports differ
-    only in when and how fast the build ran."""
+    """Same records, same bytes in data/, lineage/, usage/ and the dataset card, same id;
+    the reports differ only in when and how fast the build ran."""
     ra, rb = build(tiny_source, tmp_path / "a"), build(tiny_source, tmp_path / "b")
     a, b = ra.manifest, rb.manifest
     assert a["snapshot_id"] == b["snapshot_id"]
@@ -109,7 +109,8 @@ def test_same_inputs_same_snapshot(tiny_source: Path, tmp_path: Path) -> None:
 
     assert content(a) == content(b)
     assert {p for p, _ in content(a)} == {
-        "data/part-00000.parquet", "lineage/part-00000.parquet", "usage/members.parquet"}
+        "data/part-00000.parquet", "lineage/part-00000.parquet", "usage/members.parquet",
+        "README.md"}
     assert {k: v for k, v in ra.report.items() if k != "built"} == {
         k: v for k, v in rb.report.items() if k != "built"}
 

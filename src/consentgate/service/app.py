@@ -28,6 +28,7 @@ from consentgate.service.fastpath import ChangeFastPath, ledger_failure_response
 from consentgate.service.i18n import negotiate, pick_language, translations
 from consentgate.service.middleware import AccessLogAndErrors, BodyLimit, SecurityHeaders
 from consentgate.service.pages import SignInFirst, build_pages, environment
+from consentgate.service.public_pages import build_public_pages
 from consentgate.service.strict_json import StrictJSONRoute
 
 DESCRIPTION = """
@@ -115,6 +116,7 @@ def create_app(config: ServiceConfig, ledger: Ledger | None = None) -> FastAPI:
     app.router.route_class = StrictJSONRoute
     app.include_router(build_api(service))
     app.include_router(build_pages(service))
+    app.include_router(build_public_pages(service))
     app.mount("/static", StaticFiles(directory=str(resources.files("consentgate.service") /
                                                  "static")), name="static")
 

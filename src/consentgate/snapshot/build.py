@@ -27,6 +27,7 @@ from consentgate import __version__
 from consentgate.contract.source import ContractError
 from consentgate.engine.backends import ENGINES, bind_inputs, connect
 from consentgate.redaction import Redactor
+from consentgate.snapshot.card import add_dataset_card
 from consentgate.snapshot.context import BuildContext, BuildOptions, BuildResult, Progress
 from consentgate.snapshot.keys import key_id, load_key
 from consentgate.snapshot.manifest import file_entry, snapshot_id, utc_z
@@ -142,6 +143,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                 source=read.manifest_entry(),
                 consent=consent.info, redactions=written.redactions, started_at=ctx.started_at,
             )
+            add_dataset_card(tmp, manifest)
             write_manifest(tmp, manifest)
         published = publish(tmp, out)
     result = BuildResult(published, manifest, report, ctx.seconds, ctx.stages,

@@ -26,6 +26,7 @@ from consentgate.engine.backends import ENGINES, bind_inputs, connect
 from consentgate.policy import load_policy
 from consentgate.policy.model import Policy
 from consentgate.snapshot.build import DEFAULT_MEMORY_LIMIT, manifest_of, snapshot_manifest
+from consentgate.snapshot.card import add_dataset_card
 from consentgate.snapshot.consent import check_same_consent
 from consentgate.snapshot.context import BuildContext, BuildOptions, Progress
 from consentgate.snapshot.manifest import (
@@ -290,6 +291,7 @@ def _report_and_manifest(
         extra={"supersedes": manifest["snapshot_id"], "purged_at": instants[-1],
                "purge": purge},
     )
+    add_dataset_card(tmp, new_manifest)
     write_manifest(tmp, new_manifest)
     return report, new_manifest
 

@@ -98,6 +98,8 @@ def verify_snapshot(
 
     say("checking file hashes")
     _check_files(root, manifest, res, deleted=set(deletion.get("files", [])))
+    if not deletion:
+        _check_card(root, manifest, res)
     if manifest["policy"]["sha256"] != policy.sha256:
         res.add(
             "policy",
@@ -346,6 +348,21 @@ def _check_files(root: Path, manifest: dict, res: VerifyResult, deleted: set[str
     listed = {f["path"] for f in manifest.get("files", [])}
     res.ran(f"hashes: {len(listed - deleted)} files re-hashed against the manifest, no file "
             "unlisted")
+
+
+def _check_card(root: Path, manifest: dict, res: VerifyResult) -> None:
+    """The dataset card (README.md) says what the manifest says: rendered again from it."""
+    from consentgate.snapshot.card import CARD_FILE, card_problem
+
+    if not any(f["path"] == CARD_FILE for f in manifest.get("files", [])):
+        return  # built before snapshots had a card
+    try:
+        problem = card_problem(root, manifest)
+    except (OSError, KeyError, pa.ArrowException) as exc:
+        problem = f"cannot be checked: {exc}"
+    if problem is not None:
+        res.add("card", CARD_FILE, problem)
+    res.ran(f"card: {CARD_FILE} rendered again from the manifest and compared")
 
 
 def _check_alignment(

@@ -8,13 +8,21 @@ with one, every country libphonenumber knows is tried.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneMetadata
 
 from consentgate.redaction.vocabulary import phone_settings
+
+
+@cache
+def _rx(pattern: str) -> re.Pattern[str]:
+    """Compiled on first use: a process that checks a number against every country
+    compiles only the patterns of the countries whose lengths fit (cold start)."""
+    return re.compile(pattern)
 
 
 @dataclass(frozen=True)
@@ -24,19 +32,30 @@ class _Region:
     prefix: str  # the trunk prefix ("0", "06", "8", "1") or ""
     prefix_optional: bool  # numbers are usually written without it (NANP's "1")
     lengths: frozenset[int]
-    pattern: re.Pattern[str]
+    pattern_src: str
     # (pattern, lengths) of each number type (fixed line, mobile, toll free, ...): a
     # number valid for libphonenumber matches one of these
-    types: tuple[tuple[re.Pattern[str], frozenset[int]], ...]
-    mobile: tuple[re.Pattern[str], frozenset[int]] | None
+    types_src: tuple[tuple[str, frozenset[int]], ...]
+    mobile_src: tuple[str, frozenset[int]] | None
     mobile_shared: bool  # mobile and fixed-line numbers look the same (the NANP)
     also_written: frozenset[tuple[int, ...]]
     # (leading digits, pattern) of the national formats written without the trunk prefix
     # (China's mobiles "186 4168 2293", Brazil's "(11) 96123-4567", optional in India)
-    prefixless: tuple[tuple[re.Pattern[str] | None, re.Pattern[str]], ...] = ()
+    prefixless: tuple[tuple[str | None, str], ...] = ()
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _rx(self.pattern_src)
+
+    def types(self) -> Iterator[tuple[re.Pattern[str], frozenset[int]]]:
+        return ((_rx(p), lengths) for p, lengths in self.types_src)
+
+    def is_mobile(self, nsn: str) -> bool:
+        return (self.mobile_src is not None and len(nsn) in self.mobile_src[1]
+                and _rx(self.mobile_src[0]).fullmatch(nsn) is not None)
 
     def written_without_prefix(self, nsn: str) -> bool:
-        return any((lead is None or lead.match(nsn)) and pattern.fullmatch(nsn)
+        return any((lead is None or _rx(lead).match(nsn)) and _rx(pattern).fullmatch(nsn)
                    for lead, pattern in self.prefixless)
 
 
@@ -55,10 +74,10 @@ def _region(code: str) -> _Region | None:
         lengths = frozenset(desc.possible_length or ()) or general
         if lengths == frozenset((-1,)):
             continue  # "no number of this type"
-        types.append((re.compile(desc.national_number_pattern), lengths))
+        types.append((desc.national_number_pattern, lengths))
     mobile = None
     if meta.mobile is not None and meta.mobile.national_number_pattern:
-        mobile = (re.compile(meta.mobile.national_number_pattern),
+        mobile = (meta.mobile.national_number_pattern,
                   frozenset(meta.mobile.possible_length or ()) or general)
     written = phone_settings().get("also_written", {}).get(code, [])
     prefixless = []
@@ -67,7 +86,7 @@ def _region(code: str) -> _Region | None:
             rule = fmt.national_prefix_formatting_rule
             if rule is None or prefix not in rule or fmt.national_prefix_optional_when_formatting:
                 lead = fmt.leading_digits_pattern[-1] if fmt.leading_digits_pattern else None
-                prefixless.append((re.compile(lead) if lead else None, re.compile(fmt.pattern)))
+                prefixless.append((lead or None, fmt.pattern))
     return _Region(
         code=code,
         country_code=str(meta.country_code),
@@ -75,9 +94,9 @@ def _region(code: str) -> _Region | None:
         # a trunk prefix other than "0" (NANP's 1, Russia's 8) is left out in writing
         prefix_optional=prefix not in ("", "0"),
         lengths=frozenset(meta.general_desc.possible_length or ()),
-        pattern=re.compile(meta.general_desc.national_number_pattern),
-        types=tuple(types),
-        mobile=mobile,
+        pattern_src=meta.general_desc.national_number_pattern,
+        types_src=tuple(types),
+        mobile_src=mobile,
         mobile_shared=(meta.mobile is not None and meta.fixed_line is not None
                        and meta.mobile.national_number_pattern
                        == meta.fixed_line.national_number_pattern),
@@ -117,7 +136,7 @@ def _valid_nsn(number: str, region: _Region, cued: bool) -> str | None:
         n = len(nsn)
         if n not in region.lengths or region.pattern.fullmatch(nsn) is None:
             continue
-        for pattern, lengths in region.types:
+        for pattern, lengths in region.types():
             if n in lengths and pattern.fullmatch(nsn) is not None:
                 return nsn
         if _fictional_nsn(region.country_code, nsn):
@@ -175,8 +194,7 @@ def written_like_phone(number: str, groups: tuple[int, ...], mobile_only: bool =
         nsn = _valid_nsn(number, region, False)
         if nsn is None:
             continue
-        if mobile_only and (region.mobile is None or len(nsn) not in region.mobile[1]
-                            or region.mobile[0].fullmatch(nsn) is None):
+        if mobile_only and not region.is_mobile(nsn):
             continue
         if region.prefix == "0" and number.startswith("0") and len(number) >= 9:
             return True  # dialled with its trunk prefix: "0612345678", "030/1234567"
@@ -196,10 +214,10 @@ def distinct_mobile(number: str) -> bool:
     country whose mobile numbers differ from its landlines (not the NANP, where any
     number may be either)?"""
     for region in _regions(True):
-        if region.mobile is None or region.mobile_shared:
+        if region.mobile_src is None or region.mobile_shared:
             continue
         nsn = _valid_nsn(number, region, False)
-        if nsn is not None and len(nsn) in region.mobile[1] and region.mobile[0].fullmatch(nsn):
+        if nsn is not None and region.is_mobile(nsn):
             return True
     return False
 

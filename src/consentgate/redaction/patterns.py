@@ -88,7 +88,7 @@ class _Branch:
 # --- salary amounts -------------------------------------------------------------------
 # Currencies and multipliers come from data/cues.toml [currency].
 _CURRENCY = V.currency()
-_CUR_CODES = "|".join(_CURRENCY["codes"])
+CURRENCY_CODES = _CUR_CODES = "|".join(_CURRENCY["codes"])
 
 
 def _before_alt(symbols: list[str]) -> str:
@@ -197,7 +197,7 @@ _PHONE_NAT = _Branch("phone_nat", "phone_nat", r"\d",
                      _NUM_LEFT)
 _PHONE_PAREN = _Branch(
     "phone_paren", "phone_nat", r"\(",
-    r"\d{1,5}(?:[ \u00a0\-]\d{1,5})?\)[ \u00a0.\-]?\d{2,8}(?:[ \u00a0.\-]\d{2,8}){0,4}"
+    r"\d{1,5}(?:[ \u00a0\-]\d{1,5})?\)[ \u00a0.\-]?\d{2,10}(?:[ \u00a0.\-]\d{2,8}){0,4}"
     + _NUM_RIGHT, _NUM_LEFT)
 _PLACEHOLDER = _Branch("placeholder", "placeholder", "<",
                        r"(?:EMAIL|PHONE|IBAN|CARD|NATIONAL_ID|SALARY)>")

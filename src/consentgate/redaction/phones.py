@@ -91,8 +91,8 @@ def _region(code: str) -> _Region | None:
         code=code,
         country_code=str(meta.country_code),
         prefix=prefix,
-        # a trunk prefix other than "0" (NANP's 1, Russia's 8) is left out in writing
-        prefix_optional=prefix not in ("", "0"),
+        # a trunk prefix other than "0..." (NANP's 1, Russia's 8) is left out in writing
+        prefix_optional=bool(prefix) and not prefix.startswith("0"),
         lengths=frozenset(meta.general_desc.possible_length or ()),
         pattern_src=meta.general_desc.national_number_pattern,
         types_src=tuple(types),
@@ -196,11 +196,12 @@ def written_like_phone(number: str, groups: tuple[int, ...], mobile_only: bool =
             continue
         if mobile_only and not region.is_mobile(nsn):
             continue
-        if region.prefix == "0" and number.startswith("0") and len(number) >= 9:
-            return True  # dialled with its trunk prefix: "0612345678", "030/1234567"
+        if (region.prefix.startswith("0") and number.startswith(region.prefix)
+                and len(number) >= 9):
+            return True  # dialled with its trunk prefix: "0612345678", "06 1 356 1059"
         if len(groups) < 2:
             continue
-        if mobile_only and groups in region.also_written:
+        if groups in region.also_written:
             return True  # "612 345 678": how Spaniards write mobiles
         parsed = _parse_valid(number, region, False)
         if parsed is not None and groups in _groupings(parsed, region):
@@ -224,13 +225,13 @@ def distinct_mobile(number: str) -> bool:
 
 @lru_cache(maxsize=131072)
 def full_length_run(number: str) -> bool:
-    """Is ``number`` (one run of eight digits) valid in a named country that dials no
-    trunk prefix and whose numbers all have eight digits ("38530395" in Denmark,
-    "67493870" in Latvia)? There numbers are written as one run, and nothing marks them
-    as phone numbers but their plan. (Nine-digit runs are as often counts: "888067899
-    Einwohner".)"""
+    """Is ``number`` (one run of eight or ten digits) valid in a named country that dials
+    no trunk prefix and whose numbers all have that length ("38530395" in Denmark,
+    "67493870" in Latvia, "2101111455" in Greece)? There numbers are written as one run,
+    and nothing marks them as phone numbers but their plan. (Nine-digit runs are as often
+    counts: "888067899 Einwohner".)"""
     for region in _regions(True):
-        if region.prefix or len(number) != 8 or max(region.lengths, default=0) != 8:
+        if region.prefix or len(number) not in (8, 10) or region.lengths != {len(number)}:
             continue
         if _valid_nsn(number, region, False) is not None:
             return True

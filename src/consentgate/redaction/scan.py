@@ -79,8 +79,10 @@ _YEAR_GROUP = re.compile(r"(?:19|20)\d\d")
 _YEARS = re.compile(r"(?:19|20)\d\d(?:[ \u00a0,;/\-–]+(?:19|20)\d\d)+")
 _IPV4 = re.compile(r"(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}")
 # an amount: a currency sign or code right before or after the number
-_CURRENCY_BEFORE = re.compile(r"(?:[€$£¥₹]|\b[A-Z]{3})[ \u00a0]?\Z")
-_CURRENCY_AFTER = re.compile(r"[ \u00a0]?(?:[€$£¥₹%‰]|[A-Z]{3}\b|zł|Kč|kr\b|Ft\b|lei\b)")
+# (ISO codes only: "TEL 080-5170-1209" is no amount)
+_CURRENCY_BEFORE = re.compile(r"(?:[€$£¥₹]|\b(?:" + P.CURRENCY_CODES + r"))[ \u00a0]?\Z")
+_CURRENCY_AFTER = re.compile(
+    r"[ \u00a0]?(?:[€$£¥₹%‰]|(?:" + P.CURRENCY_CODES + r")\b|zł|Kč|kr\b|Ft\b|lei\b)")
 
 
 def salary_cues(texts: pa.Array) -> pa.Array:
@@ -221,6 +223,9 @@ class _Scan:
         if branch == "card":
             if not V.card_ok(value):
                 return None
+            if V.gtin_ok(V.digits(value)) and self._last_cue_before(
+                    P.NOT_PHONE_CUE, start, NOT_PHONE_WINDOW) is not None:
+                return None  # "EAN 4006381333931": a barcode named as one
             if self._cue_near(P.ID_CUE, start, end, ID_CUE_WINDOW, ID_CUE_AFTER_WINDOW):
                 # an identity number that passes Luhn as well (China's 18 digits, South
                 # Africa's 13): named as one, the identifier wins
@@ -242,6 +247,8 @@ class _Scan:
             for spec in I.BY_NAME[sub].specs:
                 if not I.valid(spec.validator, value):
                     continue
+                if self._named_otherwise(start):
+                    return None  # "your order A1234567 shipped": an order number
                 if spec.cue_required:
                     if cued is None:
                         cued = self._cue_near(P.ID_CUE, start, end, ID_CUE_WINDOW,
@@ -251,6 +258,18 @@ class _Scan:
                 return self._found("national_id", start, end)
             return None
         raise AssertionError(sub)  # pragma: no cover
+
+    def _named_otherwise(self, start: int) -> bool:
+        """Is the value right after an order, invoice or reference word, or a phone word
+        (closer than any identity word)?"""
+        no = self._last_cue_before(P.NOT_PHONE_CUE, start, NOT_PHONE_WINDOW)
+        phone = self._last_cue_before(P.PHONE_CUE, start, PHONE_CUE_WINDOW, own=True)
+        if phone is not None and (no is None or phone < no):
+            no = phone  # "Festnetznummer lautet ...": a phone word, nearer than any other
+        if no is None:
+            return False
+        yes = self._last_cue_before(P.ID_CUE, start, ID_CUE_WINDOW, own=True)
+        return yes is None or no < yes
 
     def _accept_id_at(self, sub: str, anchor: int, end: int) -> int | None:
         """The first identifier alternative after ``sub`` that matches the whole of
@@ -319,7 +338,9 @@ class _Scan:
             yes = 0
         groups = tuple(len(g) for g in _DIGIT_RUN.findall(value))
         if yes is not None:
-            return len(number) >= 6 and phones.valid_anywhere(number, groups)
+            # six digits only as a run or in space-separated groups ("106/101" is no number)
+            short_ok = len(number) >= 7 or not any(c in value for c in "/.-")
+            return len(number) >= 6 and short_ok and phones.valid_anywhere(number, groups)
         if len(groups) == 1 and not number.startswith("0"):
             # a bare run of digits is a phone number only next to a phone word, or when it
             # is a mobile number of ten digits or more in a country whose mobiles are told

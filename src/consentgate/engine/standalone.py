@@ -8,6 +8,7 @@ work and log folders under ``root``; ``stop()`` ends them all (also when start-u
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -151,7 +152,5 @@ class StandaloneCluster:
 
 
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # already gone
         os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass

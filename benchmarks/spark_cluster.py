@@ -136,8 +136,10 @@ def main() -> None:
     args = ap.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     results = []
+    load = [os.getloadavg()[0]]
     for members in args.members:
         res = bench(ensure_network(args.cache, members), args)
+        load.append(os.getloadavg()[0])
         print(json.dumps(res), flush=True)
         results.append(res)
     text = table(results)
@@ -153,7 +155,9 @@ def main() -> None:
             "spark://127.0.0.1:PORT`. Each is a fresh driver process (JVM and executors "
             f"start included), run {args.repeat} time(s) taking turns; seconds are medians. "
             "ratio_vs_floor = floor time / build time. Peak memory is the driver's process "
-            "tree only (the executors are the workers' children).\n\n" + text
+            "tree only (the executors are the workers' children). 1-minute load average at "
+            f"the start and after each size: {', '.join(f'{x:.1f}' for x in load)} (other "
+            "work on a shared machine makes these figures noisy).\n\n" + text
         )
         replace_section(ROOT / "docs" / "benchmarks.md", SECTION, body)
 

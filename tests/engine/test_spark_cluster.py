@@ -116,6 +116,7 @@ def test_build_on_a_standalone_cluster_matches_duckdb(
     manifest, report = manifest_of(out), json.loads((out / "report.json").read_text())
     assert manifest["engine"] == "spark"
     assert manifest["spark_master"] == report["built"]["spark_master"] == cluster.master_url
+    assert f"engine spark on {cluster.master_url}" in (out / "report.html").read_text()
     rows = assert_same_snapshot(tmp_path / "duck", out, duck.report, report)
     assert rows > 1000
     assert verify_snapshot(out, network, POLICY).ok

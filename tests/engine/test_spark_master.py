@@ -37,7 +37,8 @@ def test_master_urls_accepted(url: str) -> None:
     assert spark_master_for(url, None) == url
 
 
-@pytest.mark.parametrize("url", ["127.0.0.1:7077", "spark:/h:7077", "local[two]", "sparky://h"])
+@pytest.mark.parametrize("url", ["127.0.0.1:7077", "spark:/h:7077", "local[two]", "sparky://h",
+                                 "sc://h:15002", "mesos://h:5050"])
 def test_not_a_master_url_is_refused_with_its_value(url: str, monkeypatch) -> None:
     with pytest.raises(ContractError, match="is not a master URL") as err:
         spark_master_for(url, None)

@@ -25,7 +25,7 @@ from consentgate.engine.plan import Inputs
 EngineName = Literal["duckdb", "spark"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 SPARK_MASTER_ENV = "CONSENTGATE_SPARK_MASTER"
-MASTER_URL = re.compile(r"^(local(\[(\d+|\*)(,\d+)?\])?|spark://\S+|yarn|k8s://\S+|mesos://\S+)$")
+MASTER_URL = re.compile(r"^(local(\[(\d+|\*)(,\d+)?\])?|spark://\S+|yarn|k8s://\S+)$")
 
 
 @dataclass

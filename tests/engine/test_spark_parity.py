@@ -16,6 +16,7 @@ if shutil.which("java") is None:  # pragma: no cover - make test installs a JVM
 
 from consentgate.policy import load_policy
 from consentgate.snapshot import BuildOptions, build_snapshot, verify_snapshot
+from tests.engine.compare import assert_same_snapshot
 
 pytestmark = pytest.mark.spark
 POLICY = load_policy("linkedin-2025")
@@ -37,18 +38,11 @@ def test_spark_and_duckdb_build_the_same_snapshot(
     monkeypatch.setenv("CONSENTGATE_PSEUDONYM_KEY", "44" * 32)
     duck = build_snapshot(BuildOptions(network, POLICY, T, tmp_path / "duck"))
     spark = build_snapshot(BuildOptions(network, POLICY, T, tmp_path / "spark", engine="spark"))
-    a = pq.read_table(tmp_path / "duck" / "data").sort_by("record_uid").to_pylist()
-    b = pq.read_table(tmp_path / "spark" / "data").sort_by("record_uid").to_pylist()
-    assert len(a) > 1000
-    assert [r["record_uid"] for r in a] == [r["record_uid"] for r in b]
-    assert a == b  # same kinds, categories, times, languages, pseudonyms and redacted texts
-    la = pq.read_table(tmp_path / "duck" / "lineage").sort_by("record_uid").to_pylist()
-    lb = pq.read_table(tmp_path / "spark" / "lineage").sort_by("record_uid").to_pylist()
-    assert la == lb
-    assert duck.report["records"] == spark.report["records"]
-    assert duck.report["members"] == spark.report["members"]
-    assert duck.report["redactions"] == spark.report["redactions"]
+    n = assert_same_snapshot(tmp_path / "duck", tmp_path / "spark", duck.report, spark.report)
+    assert n > 1000
     assert spark.manifest["engine"] == "spark"
+    assert spark.manifest["spark_master"] == spark.report["built"]["spark_master"] == "local[2]"
+    assert "spark_master" not in duck.manifest
     assert verify_snapshot(tmp_path / "spark", network, POLICY).ok
     assert not list((tmp_path / "spark").rglob("*.crc"))
     assert not list((tmp_path / "spark").rglob("_SUCCESS"))

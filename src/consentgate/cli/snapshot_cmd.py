@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from consentgate.cli.common import (
+    UsageError,
     clear_errors,
     console,
     err_console,
@@ -166,11 +167,20 @@ def build(
     verbose: Annotated[
         bool, typer.Option("--verbose", help="Spark: show the JVM's log lines and progress bars.")
     ] = False,
+    spark_master: Annotated[
+        str | None,
+        typer.Option(
+            help="Spark master URL, e.g. spark://HOST:7077 (default: "
+            "$CONSENTGATE_SPARK_MASTER, else spark-submit's --master, else local mode)."
+        ),
+    ] = None,
 ) -> None:
     """Build one training snapshot as of T. The last line printed is the snapshot folder."""
     from consentgate.snapshot import BuildOptions, build_snapshot
 
     with clear_errors():
+        if spark_master and engine != "spark":
+            raise UsageError("--spark-master needs --engine spark")
         opts = BuildOptions(
             source=source,
             policy=load_policy(policy),
@@ -183,6 +193,7 @@ def build(
             memory_limit=memory_limit,
             registry=registry,
             verbose=verbose,
+            spark_master=spark_master,
         )
         with _build_progress(quiet) as progress:
             result = build_snapshot(opts, progress=progress)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from consentgate.engine.plan import Inputs
 
 EngineName = Literal["duckdb", "spark"]
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
+SPARK_MASTER_ENV = "CONSENTGATE_SPARK_MASTER"
+MASTER_URL = re.compile(r"^(local(\[(\d+|\*)(,\d+)?\])?|spark://\S+|yarn|k8s://\S+)$")
 
 
 @dataclass
@@ -31,6 +34,8 @@ class Engine:
     con: BaseBackend
     workdir: Path
     _closers: list = field(default_factory=list)
+    # Spark: the master the session runs on (local[N], spark://HOST:PORT, ...)
+    master: str | None = None
 
     def materialize(self, expr, name: str):
         """Compute ``expr`` once into Parquet under the work folder and read it back, so that
@@ -58,10 +63,11 @@ class Engine:
 
 def connect(
     name: str, workdir: Path, threads: int | None = None, memory_limit: str | None = None,
-    verbose: bool = False,
+    verbose: bool = False, spark_master: str | None = None,
 ) -> Engine:
     """An engine with its work folder. ``verbose``: Spark's JVM log lines and progress bars
-    on stderr (by default they go to a log file, ``spark_log_path()``)."""
+    on stderr (by default they go to a log file, ``spark_log_path()``). ``spark_master``:
+    see ``spark_master_for``."""
     if name == "duckdb":
         con = ibis.duckdb.connect(threads=threads) if threads else ibis.duckdb.connect()
         con.raw_sql("SET TimeZone='UTC'")
@@ -74,7 +80,7 @@ def connect(
             con.raw_sql(f"SET memory_limit='{memory_limit}'")
         return Engine("duckdb", con, workdir, [con.disconnect])
     if name == "spark":
-        return _connect_spark(workdir, threads, verbose)
+        return _connect_spark(workdir, threads, verbose, spark_master)
     raise ContractError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
 
 
@@ -83,26 +89,46 @@ def spark_log_path() -> Path:
     return Path(tempfile.gettempdir()) / f"consentgate-spark-{os.getpid()}.log"
 
 
-def _connect_spark(workdir: Path, threads: int | None, verbose: bool = False) -> Engine:
+def spark_master_for(option: str | None, threads: int | None) -> str | None:
+    """The master to ask for: the option, else $CONSENTGATE_SPARK_MASTER, else (under
+    spark-submit, whose JVM already has its ``--master``) None, else ``local[N]``."""
+    master = option or os.environ.get(SPARK_MASTER_ENV)
+    if master:
+        if not MASTER_URL.match(master):
+            raise ContractError(
+                f"Spark master {master!r} is not a master URL (local, local[N], local[*], "
+                "spark://HOST:PORT, yarn, k8s://...)"
+            )
+        return master
+    if "PYSPARK_GATEWAY_PORT" in os.environ:  # spark-submit started us: its JVM decides
+        return None
+    return f"local[{threads or 2}]"
+
+
+def _connect_spark(
+    workdir: Path, threads: int | None, verbose: bool = False, option: str | None = None
+) -> Engine:
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # the optional extra
         raise ContractError(
             "the Spark engine needs the 'spark' extra: pip install 'consentgate[spark]'"
         ) from exc
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    # Python workers must run the interpreter that has consentgate and its dependencies.
+    master = spark_master_for(option, threads)
+    if master is None or master.startswith("local"):
+        # One machine: stay on loopback. On a cluster the driver must be reachable from the
+        # workers, so the address is the user's (SPARK_LOCAL_IP / spark.driver.host).
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Python workers must run the interpreter that has consentgate and its dependencies
+    # (on a cluster: the same path on every worker, or PYSPARK_PYTHON set there).
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     os.environ.setdefault("PYARROW_IGNORE_TIMEZONE", "1")
-    master = os.environ.get("CONSENTGATE_SPARK_MASTER", f"local[{threads or 2}]")
     workdir.mkdir(parents=True, exist_ok=True)
     warehouse = Path(tempfile.mkdtemp(prefix="spark-warehouse-", dir=workdir))
     settings = {
-        "spark.master": master,
         "spark.app.name": "consentgate",
         "spark.sql.session.timeZone": "UTC",
-        "spark.driver.host": os.environ["SPARK_LOCAL_IP"],
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "true" if verbose else "false",
         "spark.sql.warehouse.dir": str(warehouse),
@@ -110,14 +136,22 @@ def _connect_spark(workdir: Path, threads: int | None, verbose: bool = False) ->
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.driver.extraJavaOptions": "-Duser.timezone=UTC",
         "spark.executor.extraJavaOptions": "-Duser.timezone=UTC",
+        "spark.executorEnv.PYARROW_IGNORE_TIMEZONE": "1",
     }
+    if master is not None:
+        settings["spark.master"] = master
+    if os.environ.get("SPARK_LOCAL_IP"):
+        settings["spark.driver.host"] = os.environ["SPARK_LOCAL_IP"]
     session = SparkSession.getActiveSession()
+    if session is not None and master is not None and session.sparkContext.master != master:
+        session.stop()  # a session on another master (tests switch); its JVM is reused
+        session = None
     if session is None:
         session = _new_spark_session(settings, verbose)
     session.sparkContext.setLogLevel("WARN" if verbose else "ERROR")
     con = ibis.pyspark.connect(session)
     # The session is shared by the process (tests reuse it); it is not stopped here.
-    return Engine("spark", con, workdir, [])
+    return Engine("spark", con, workdir, [], master=session.sparkContext.master)
 
 
 def _new_spark_session(settings: dict[str, str], verbose: bool):  # type: ignore[no-untyped-def]
@@ -127,7 +161,7 @@ def _new_spark_session(settings: dict[str, str], verbose: bool):  # type: ignore
     from pyspark.sql import SparkSession
 
     conf = SparkConf().setAll(list(settings.items()))
-    if verbose:
+    if verbose or SparkContext._gateway is not None:  # or a JVM is already running
         return SparkSession.builder.config(conf=conf).getOrCreate()
     from pyspark.java_gateway import launch_gateway
 

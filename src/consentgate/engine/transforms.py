@@ -38,6 +38,28 @@ def pseudonym_py(member_id: str, key: bytes) -> str:
     return hashlib.sha256((key.hex() + ":" + member_id).encode()).hexdigest()[:UID_HEX]
 
 
+def spark_pseudonym(session, key: bytes):  # type: ignore[no-untyped-def]
+    """``pseudonym`` on Spark without the key in the plan: a SQL literal would be in the
+    query text, the plans Spark prints in errors and logs, and its event log. The key goes
+    to the executors as a broadcast variable (shipped by block id, never printed) and a
+    pandas UDF hashes there. Returns (udf, broadcast); destroy the broadcast when done."""
+    import pandas as pd
+
+    shared = session.sparkContext.broadcast(key)
+
+    @ibis.udf.scalar.pandas
+    def cg_pseudonym(member_id: str) -> str:
+        prefix = shared.value.hex() + ":"
+        out = [
+            None if pd.isna(m)
+            else hashlib.sha256((prefix + m).encode()).hexdigest()[:UID_HEX]
+            for m in member_id
+        ]
+        return pd.Series(out, index=member_id.index, dtype=object)
+
+    return cg_pseudonym, shared
+
+
 def redact_udf(engine_name: str, classes: Sequence[str]):
     """A scalar UDF redacting the given classes, in the batch flavour each engine runs fast."""
     from consentgate.redaction import Redactor

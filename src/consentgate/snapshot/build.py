@@ -8,7 +8,7 @@ On DuckDB the records are read twice: once without text for the counts (an aggre
 with text for the used records only, in record_uid order, streamed out of the engine and
 redacted batch by batch (in forked worker processes for large builds) while data and lineage
 are written side by side. On Spark the record decisions are materialised and a pandas UDF
-redacts inside the plan.
+redacts inside the plan, on the executors, which also write the Parquet parts (docs/spark.md).
 
 ``progress`` is called with a message as each step begins; if it also has a
 ``records(done, total)`` method, that is called as data records are written (DuckDB).
@@ -81,7 +81,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                                   _records_in(read.source))
         try:
             engine = connect(opts.engine, tmp / "_work", opts.threads, memory,
-                             verbose=opts.verbose)
+                             verbose=opts.verbose, spark_master=opts.spark_master)
         except BaseException:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -110,6 +110,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
+            master = engine.master
             engine.close()
         shutil.rmtree(tmp / "_work", ignore_errors=True)
         shutil.rmtree(tmp / "_consent", ignore_errors=True)
@@ -129,7 +130,8 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
             report = build_report(
                 snapshot_id=snap_id, policy=policy, as_of=as_of,
                 member_counts=members.counts, record_counts=record_counts,
-                redactions=written.redactions, engine=opts.engine, consent=consent.info,
+                redactions=written.redactions, engine=opts.engine, engine_master=master,
+                consent=consent.info,
                 built_at=ctx.started_at, build_seconds=ctx.seconds,
                 data_quality=[f.to_json() for f in read.quality],
             )
@@ -142,6 +144,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                 snap_id=snap_id, opts=opts, report=report, key_id=key_id(key), files=files,
                 source=read.manifest_entry(),
                 consent=consent.info, redactions=written.redactions, started_at=ctx.started_at,
+                extra={"spark_master": master} if master else None,
             )
             add_dataset_card(tmp, manifest)
             write_manifest(tmp, manifest)

@@ -36,6 +36,9 @@ class BuildOptions:
     registry: str | None = None
     # Spark: show the JVM's log lines and progress bars (off: they go to a log file)
     verbose: bool = False
+    # Spark: the master URL (spark://HOST:PORT, local[N], ...); None: $CONSENTGATE_SPARK_MASTER,
+    # else spark-submit's --master, else local mode
+    spark_master: str | None = None
 
 
 @dataclass

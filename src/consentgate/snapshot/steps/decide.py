@@ -10,7 +10,7 @@ import ibis
 
 from consentgate.engine.backends import Engine
 from consentgate.engine.plan import Inputs, member_decisions
-from consentgate.engine.transforms import pseudonym
+from consentgate.engine.transforms import pseudonym, spark_pseudonym
 from consentgate.policy.model import Policy
 
 
@@ -24,12 +24,19 @@ def decide_members(
     engine: Engine, inputs: Inputs, policy: Policy, as_of: dt.datetime, key: bytes
 ) -> MemberStep:
     decided = member_decisions(inputs, policy, as_of)
-    author = (
-        pseudonym(decided.member_id, key)
-        if policy.redaction.pseudonymize_author
-        else decided.member_id
-    )
-    table = engine.materialize(decided.mutate(author=author), "member_decisions")
+    shared = None
+    if not policy.redaction.pseudonymize_author:
+        author = decided.member_id
+    elif engine.name == "spark":
+        udf, shared = spark_pseudonym(engine.con._session, key)
+        author = udf(decided.member_id)
+    else:
+        author = pseudonym(decided.member_id, key)
+    try:
+        table = engine.materialize(decided.mutate(author=author), "member_decisions")
+    finally:
+        if shared is not None:  # the pseudonyms are written: the key leaves the executors
+            shared.destroy()
     counts = (
         table.group_by(["member_reason", "region"])
         .aggregate(n=ibis._.count())

@@ -79,3 +79,17 @@ def test_separators_and_wrong_shapes() -> None:
     assert not hu_personal_ok("95512064767")  # no century digit 9
     assert not hu_personal_ok("25513064767")  # month 13
     assert not es_nuss_ok("992119517317")  # no province 99
+
+
+@pytest.mark.parametrize(("validator", "message"), [
+    ("stdnum:xx.nothing", "no python-stdnum module 'stdnum:xx.nothing'"),
+    ("luhn_or_so", "unknown validator 'luhn_or_so'"),
+])
+def test_a_misnamed_validator_fails_on_load_naming_the_identifier(validator, message) -> None:
+    from consentgate.redaction.ids import check_validators
+    from consentgate.redaction.vocabulary import IdSpec
+
+    spec = IdSpec("ZZ", "Test number", validator, (r"\d{9}",), "", True, ())
+    with pytest.raises(ValueError, match="Test number \\(ZZ\\)") as err:
+        check_validators((spec,))
+    assert message in str(err.value)

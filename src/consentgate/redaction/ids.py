@@ -96,6 +96,23 @@ def _stdnum(module: str):
     return importlib.import_module("stdnum." + module)
 
 
+def check_validators(specs: tuple[IdSpec, ...]) -> None:
+    """Resolve every identifier's validator now: a misspelt name or a python-stdnum module
+    that does not exist fails when the file is loaded, naming the identifier, not in the
+    middle of a build (and the modules are imported once, up front)."""
+    for spec in specs:
+        v = spec.validator
+        if v.startswith("stdnum:"):
+            try:
+                _stdnum(v.removeprefix("stdnum:"))
+            except ImportError as exc:
+                raise ValueError(f"national_ids.toml: {spec.name} ({spec.country}): no "
+                                 f"python-stdnum module {v!r}") from exc
+        elif v not in ("nino", "hkid", *_OWN_CHECKS):
+            raise ValueError(f"national_ids.toml: {spec.name} ({spec.country}): unknown "
+                             f"validator {v!r}")
+
+
 @lru_cache(maxsize=131072)
 def valid(validator: str, value: str) -> bool:
     """Does ``value`` (as written) pass the named validator?"""
@@ -167,3 +184,6 @@ def id_cue_words() -> list[str]:
         for w in spec.cues:
             words.setdefault(w, None)
     return list(words)
+
+
+check_validators(SPECS)

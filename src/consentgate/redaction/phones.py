@@ -17,6 +17,12 @@ from phonenumbers import PhoneMetadata
 
 from consentgate.redaction.vocabulary import phone_settings
 
+# libphonenumber compiles its metadata patterns on every call through re.compile, whose
+# cache (512 patterns) a scan over every country's plan overflows: keep them all
+_cache = getattr(getattr(phonenumbers, "re_util", None), "enable_pattern_cache", None)
+if _cache is not None:
+    _cache()
+
 
 @cache
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -42,6 +48,9 @@ class _Region:
     # (leading digits, pattern) of the national formats written without the trunk prefix
     # (China's mobiles "186 4168 2293", Brazil's "(11) 96123-4567", optional in India)
     prefixless: tuple[tuple[str | None, str], ...] = ()
+    # libphonenumber rewrites numbers of this country before checking them
+    # (national_prefix_for_parsing: Argentina's 15, Belarus's 8 0, ...)
+    rewrites: bool = False
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -102,6 +111,8 @@ def _region(code: str) -> _Region | None:
                        == meta.fixed_line.national_number_pattern),
         also_written=frozenset(tuple(g) for g in written),
         prefixless=tuple(prefixless),
+        rewrites=(meta.national_prefix_for_parsing not in (None, prefix)
+                  or meta.national_prefix_transform_rule is not None),
     )
 
 
@@ -266,11 +277,45 @@ def _fictional(parsed: phonenumbers.PhoneNumber) -> bool:
     return _fictional_nsn(str(parsed.country_code), str(parsed.national_number))
 
 
+@cache
+def _region_of(code: str) -> _Region | None:
+    return _region(code)
+
+
+def _valid_intl_nsn(number: str) -> bool | None:
+    """Is the international number ``number`` (country code first) valid, by our own
+    tables (the same metadata, patterns compiled once)? None: not decided here (a
+    non-geographic code, a national prefix written after the country code)."""
+    if number.startswith("0"):
+        return None
+    for n in (1, 2, 3):
+        codes = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(int(number[:n]))
+        if codes is None:
+            continue
+        nsn = number[n:]
+        regions = [_region_of(c) for c in codes]
+        if any(r is None for r in regions):
+            return None
+        for region in regions:
+            assert region is not None
+            if len(nsn) in region.lengths and region.pattern.fullmatch(nsn) and any(
+                    len(nsn) in lengths and p.fullmatch(nsn) for p, lengths in region.types()):
+                return True
+        if any(r.rewrites or (r.prefix and nsn.startswith(r.prefix))
+               for r in regions if r is not None):
+            return None  # "+44 020 ...": libphonenumber's parser rewrites it, let it decide
+        return _fictional_nsn(number[:n], nsn)
+    return False  # country codes are prefix-free: no code, no number
+
+
 @lru_cache(maxsize=65536)
 def intl_ok(number: str) -> bool:
     """An international number, digits only (country code first)."""
     if not 7 <= len(number) <= 15:
         return False
+    fast = _valid_intl_nsn(number)
+    if fast is not None:
+        return fast
     try:
         parsed = phonenumbers.parse("+" + number, None)
     except phonenumbers.NumberParseException:

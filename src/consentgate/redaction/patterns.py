@@ -280,7 +280,8 @@ class Cues:
     def __init__(self, words: list[str]) -> None:
         plain = []
         by_first: dict[str, list[str]] = {}
-        for w in words:
+        # longest first: "sueldo de entrada" is one cue, not "sueldo" and then "entrada"
+        for w in sorted(words, key=len, reverse=True):
             left, first, rest, right = _split_word(w.lower())
             lb = _CUE_L if left else ""
             rb = _CUE_R if right else ""

@@ -56,6 +56,8 @@ _LATER = {name: [(n, _SUB_RE[n]) for n in _SUBS[i + 1 :]] for i, name in enumera
 SALARY_STRONG_WINDOW = 60
 SALARY_WEAK_WINDOW = 24
 SALARY_WEAK_MIN = 1_000  # "€49 per year" is a price; "€48,500 a year" a salary
+# A price or rent word this far before an amount, nearer than any pay word, makes it a price
+NOT_SALARY_WINDOW = 40
 # Salary candidates are looked for this far (in raw characters) around each cue.
 SALARY_REACH = 200
 # Windows count from the cue's nearer end, so a long cue ("Steueridentifikationsnummer")
@@ -421,7 +423,7 @@ class _Scan:
         right next to a salary-sized amount; never across another amount or a sentence end."""
         strong, weak = P.SALARY_STRONG, P.SALARY_WEAK
         before = self._last_cue_before(strong, start, SALARY_STRONG_WINDOW, barrier=True)
-        price = self._last_cue_before(P.NOT_SALARY, start, SALARY_WEAK_WINDOW, barrier=True)
+        price = self._last_cue_before(P.NOT_SALARY, start, NOT_SALARY_WINDOW, barrier=True)
         if price is not None and (before is None or price < before):
             return False  # "the flat costs €1,200 a month": a price, named closer than any pay
         if before is not None:

@@ -58,6 +58,7 @@ SALARY_WEAK_WINDOW = 24
 SALARY_WEAK_MIN = 1_000  # "€49 per year" is a price; "€48,500 a year" a salary
 # A price or rent word this far before an amount, nearer than any pay word, makes it a price
 NOT_SALARY_WINDOW = 40
+NOT_SALARY_AFTER_WINDOW = 8
 # Salary candidates are looked for this far (in raw characters) around each cue.
 SALARY_REACH = 200
 # Windows count from the cue's nearer end, so a long cue ("Steueridentifikationsnummer")
@@ -432,6 +433,8 @@ class _Scan:
             return True
         if V.salary_value(value) < SALARY_WEAK_MIN:
             return False
+        if self._cue_after(P.NOT_SALARY, end, NOT_SALARY_AFTER_WINDOW, barrier=True):
+            return False  # "999 999 Ft bírságot kaptam": a fine, named right after it
         return self._cue_before(weak, start, SALARY_WEAK_WINDOW, barrier=True) or (
             self._cue_after(weak, end, SALARY_WEAK_WINDOW, barrier=True)
         )

@@ -91,7 +91,11 @@ _CURRENCY_AFTER = re.compile(
 def salary_cues(texts: pa.Array) -> pa.Array:
     """Per row: may the text hold a salary (a digit and a salary cue word)? RE2, vectorised;
     a superset of the exact cue regexes, which run afterwards on the rows it lets through."""
-    has_cue = pc.fill_null(pc.match_substring_regex(texts, P.GATE_RE2_CUE), False)
+    has_cue = None
+    for pattern in P.GATE_RE2_CUES:
+        match = pc.fill_null(pc.match_substring_regex(texts, pattern), False)
+        has_cue = match if has_cue is None else pc.or_(has_cue, match)
+    assert has_cue is not None
     # few texts have a cue word: look for a digit in those only (each RE2 pass over a
     # column costs about the same, whatever the pattern)
     rows = pc.indices_nonzero(has_cue)

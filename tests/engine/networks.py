@@ -69,7 +69,10 @@ def networks(draw, max_members: int = 6, max_records: int = 5):
     instants = near | INSTANTS
     days = near.map(lambda t: t.date())
     n = draw(st.integers(1, max_members))
-    members, education, events, records = [], [], [], []
+    members, education, events, records, notices = [], [], [], [], []
+    # notices cluster on the notice deadline of the shipped policy (46 days before as_of)
+    deadline = as_of - dt.timedelta(days=46)
+    near_deadline = st.builds(lambda o: deadline + o, st.sampled_from(OFFSETS))
     groups = [
         dict(group_id="g_ok", name="Data people", sensitive=False),
         dict(group_id="g_union", name="Union", sensitive=True),
@@ -112,12 +115,26 @@ def networks(draw, max_members: int = 6, max_records: int = 5):
                     member_id=mid,
                     setting=draw(
                         st.sampled_from(
-                            ["data_for_genai_improvement"] * 4 + ["data_sharing", "erasure"]
+                            ["data_for_genai_improvement"] * 4
+                            + ["microsoft_ai_sharing"] * 2
+                            + ["data_sharing", "erasure"]
                         )
                     ),
                     value=draw(st.booleans()),
                     effective_at=draw(instants),
                     source=draw(st.sampled_from(["web", "api", "gpc"])),
+                )
+            )
+        for _ in range(draw(st.integers(0, 2))):
+            notices.append(
+                dict(
+                    member_id=mid,
+                    setting=draw(st.sampled_from(
+                        ["data_for_genai_improvement"] * 3 + ["microsoft_ai_sharing", "data_sharing"]
+                    )),
+                    notified_at=None
+                    if draw(st.integers(0, 14)) == 0
+                    else draw(near_deadline | instants),
                 )
             )
         for j in range(draw(st.integers(0, max_records))):
@@ -145,4 +162,5 @@ def networks(draw, max_members: int = 6, max_records: int = 5):
         "groups": groups,
         "records": records,
         "preference_events": events,
+        "notifications": notices,
     }, as_of

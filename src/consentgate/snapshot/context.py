@@ -36,6 +36,8 @@ class BuildOptions:
     registry: str | None = None
     # Spark: show the JVM's log lines and progress bars (off: they go to a log file)
     verbose: bool = False
+    # the setting (purpose) the snapshot is built for; None: the policy's primary one
+    purpose: str | None = None
 
 
 @dataclass

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from consentgate.contract.checks import Finding, check_keys, data_quality
+from consentgate.contract.checks import Finding, check_keys, check_settings, data_quality
 from consentgate.contract.source import Source, open_source
 from consentgate.policy.model import Policy
 from consentgate.snapshot.consent import open_consent
@@ -51,6 +51,7 @@ def read_source(
     column, a wrong type, or a null, empty or duplicate key."""
     source = open_source(path)
     check_keys(source, workdir, memory_limit)
+    check_settings(source, policy.setting_keys())
     fingerprints = source.fingerprints()
     return SourceRead(
         source=source,

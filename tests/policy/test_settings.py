@@ -46,7 +46,7 @@ def test_shipped_rows() -> None:
     assert POLICY.notice_required(microsoft, gb)
     for s in POLICY.settings:
         assert {"en", "fr"} <= set(s.name) and {"en", "fr"} <= set(s.toggle), s.key
-    with pytest.raises(UnknownSetting, match="no setting 'marketing'.*data_sharing"):
+    with pytest.raises(UnknownSetting, match=r"no setting 'marketing'.*data_sharing"):
         POLICY.setting_for("marketing")
 
 

@@ -199,11 +199,12 @@ def decide_member(
     events: Iterable[PreferenceEvent],
     as_of: dt.datetime,
     purpose: str | None = None,
-    notifications: Iterable[Notification] | None = (),
+    notifications: Iterable[Notification] | None = None,
 ) -> MemberDecision:
     """The member's decision for the setting ``purpose`` (the primary one for None).
-    ``notifications=None`` skips the notice rule: only for callers that ask about a member
-    (age, region) rather than decide a build; every build and ``verify`` pass the notices."""
+    ``notifications=None`` skips the notice rule: for callers that ask about a member (age,
+    region: the settings service) rather than decide a build. The ``ReferenceEvaluator``
+    (builds' checks, ``verify``) always passes the member's notices, an empty list for none."""
     as_of = as_utc(as_of)
     setting = policy.setting_for(purpose)
     day = as_of.date()

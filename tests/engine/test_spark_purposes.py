@@ -3,7 +3,6 @@ the reference evaluator, for the UK member who allows one purpose and refuses th
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -28,9 +27,8 @@ def test_spark_builds_each_purpose_like_duckdb(tmp_path: Path, monkeypatch) -> N
     t = tables()
     del t["notifications"][-1]  # fr_adult never told of the Microsoft row (not offered anyway)
     src = write_source(tmp_path / "src", t)
+    # the notices as a folder of Parquet files, which Spark reads as stored
     (src / "notifications.parquet").rename(tmp_path / "n.parquet")
-    # the notices as a folder of files, and events from an older export with no setting
-    # column would be exported by DuckDB for Spark: the plain case is the table as stored
     (src / "notifications").mkdir()
     (tmp_path / "n.parquet").rename(src / "notifications" / "part-0.parquet")
     expected = {GENAI: {"gb_no_microsoft", "fr_adult"}, MICROSOFT: {"gb_no_genai"}}

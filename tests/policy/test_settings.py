@@ -151,3 +151,23 @@ def test_diff_flags_widening_changes_of_every_purpose() -> None:
     c = _changes(SHIPPED.replace('name = { en = "Data sharing"', 'name = { en = "Sharing"'))
     assert c["settings.data_sharing.name"].widens is None
     assert diff_policies(POLICY, POLICY) == []
+
+
+def test_cli_show_lists_every_setting_and_diff_marks_a_new_purpose(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from consentgate.cli import app
+
+    runner = CliRunner()
+    r = runner.invoke(app, ["policy", "show"])
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.output.split())
+    assert "Setting microsoft_ai_sharing: train_ai_system for Microsoft" in out
+    assert "GPC opts out in us" in out and "told 46 days ahead" in out
+    derived = tmp_path / "derived.toml"
+    derived.write_text(SHIPPED + "\n" + MICROSOFT_ROW.replace(
+        'key = "microsoft_ai_sharing"', 'key = "microsoft_ads"'), encoding="utf-8")
+    r = runner.invoke(app, ["policy", "diff", "linkedin-2025", str(derived)])
+    assert r.exit_code == 0, r.output
+    line = next(x for x in r.output.splitlines() if "settings.microsoft_ads" in x)
+    assert "more data" in line or "more data" in r.output

@@ -161,7 +161,14 @@ def setting_at(
     """(value, source, problem) of the setting ``purpose`` (the primary one for None): the
     last event with effective_at <= T decides; an event at exactly T counts. Ties that
     disagree, or an unreadable event, fail closed."""
-    key = policy.setting_for(purpose).key
+    return setting_of_key_at(policy.setting_for(purpose).key, events, as_of)
+
+
+def setting_of_key_at(
+    key: str, events: Iterable[PreferenceEvent], as_of: dt.datetime
+) -> tuple[bool | None, str, Reason | None]:
+    """``setting_at`` for the setting ``key``, with no policy (the ledger holds settings of
+    several policies)."""
     relevant = [e for e in events if e.setting == key]
     if any(e.effective_at is None for e in relevant):
         return None, "event", Reason.CONSENT_UNREADABLE

@@ -99,7 +99,7 @@ def diff_policies(a: Policy, b: Policy) -> list[Change]:
         add("policy", f"policy.{field}", getattr(a.policy, field), getattr(b.policy, field), None)
     # another primary key reads other events: every opt-out recorded under the old key is
     # ignored by a build that names no purpose
-    add("setting", "settings.primary", a.setting.key, b.setting.key, True)
+    add("setting", "setting.key", a.setting.key, b.setting.key, True)
     changes.extend(_setting_changes(a, b))
 
     ra = {r.id: r for r in a.regions}

@@ -131,3 +131,25 @@ def test_unknown_setting_names_in_the_data_stop_the_build(tmp_path: Path, table:
     assert not (tmp_path / "x").exists()
     # the source is untouched: nothing is lost
     assert pq.read_table(src / f"{table}.parquet").num_rows == len(t[table])
+
+
+def test_unknown_setting_names_in_another_consent_source_stop_the_build(tmp_path: Path) -> None:
+    src = write_source(tmp_path / "src", tables())
+    bad = tables()["preference_events"]
+    bad[0] = dict(bad[0], setting="microsoft")
+    consent = write_source(tmp_path / "consent", {"preference_events": bad})
+    with pytest.raises(ContractError, match="1 row\\(s\\) with setting 'microsoft'"):
+        build_snapshot(BuildOptions(src, POLICY, T, tmp_path / "x", consent=str(consent)))
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_source_without_notifications_builds_with_a_warning(tmp_path: Path) -> None:
+    t = tables()
+    del t["notifications"]
+    src = write_source(tmp_path / "src", t)
+    res = build_snapshot(BuildOptions(src, POLICY, T, tmp_path / "snap"))
+    # GB and FR need notice; gb_no_genai is counted under its first reason, opted_out
+    assert res.report["members"]["by_reason"] == {"opted_out": 1, "not_notified": 2}
+    assert any("no notifications table" in w for w in res.warnings)
+    assert [f["check"] for f in res.report["data_quality"]] == ["notifications_missing"]
+    assert verify_snapshot(tmp_path / "snap", src, POLICY).ok

@@ -75,7 +75,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
         ctx = BuildContext(opts, tmp, progress)
         with ctx.step("read", "reading and checking the source"):
             read = read_source(opts.source, policy, tmp / "_work", memory)
-            consent = read_consent(opts.consent, as_of, tmp / "_consent")
+            consent = read_consent(opts.consent, as_of, tmp / "_consent", policy)
         # Redaction workers are forked first, before the engine starts its threads.
         pool = None
         if opts.engine == "duckdb":

@@ -153,3 +153,22 @@ def test_a_source_without_notifications_builds_with_a_warning(tmp_path: Path) ->
     assert any("no notifications table" in w for w in res.warnings)
     assert [f["check"] for f in res.report["data_quality"]] == ["notifications_missing"]
     assert verify_snapshot(tmp_path / "snap", src, POLICY).ok
+
+
+def test_explain_for_a_purpose(tmp_path: Path) -> None:
+    src = write_source(tmp_path / "src", tables())
+
+    def explain(*extra: str) -> dict:
+        r = runner.invoke(app, ["explain", "--source", str(src), "--member", "gb_no_microsoft",
+                                "--as-of", "2026-01-15", "--json", *extra])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.output)
+
+    genai = explain()
+    assert genai["purpose"] == GENAI and genai["eligible"] is True
+    microsoft = explain("--purpose", MICROSOFT)
+    assert microsoft["purpose"] == MICROSOFT and microsoft["reasons"] == ["opted_out"]
+    assert [e["counts_at_as_of"] for e in microsoft["preference_history"]] == [True]
+    r = runner.invoke(app, ["explain", "--source", str(src), "--member", "gb_no_microsoft",
+                            "--as-of", "2026-01-15", "--purpose", "nope"])
+    assert r.exit_code == 2 and "no setting 'nope'" in r.output

@@ -89,6 +89,17 @@ def test_engine_plan_agrees_with_reference_for_every_purpose(duck, purpose, netw
 
 
 @settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(network=networks(settled=True))
+@pytest.mark.parametrize("purpose", PURPOSES)
+def test_engine_plan_agrees_where_settings_and_notices_decide(duck, purpose, network) -> None:
+    compare(duck, *network, POLICY, purpose)
+
+
+@settings(
     max_examples=15,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

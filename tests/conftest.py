@@ -181,7 +181,19 @@ def tiny_tables() -> dict[str, list[dict]]:
         "groups": groups,
         "records": records,
         "preference_events": events,
+        "notifications": told_on_announcement(members),
     }
+
+
+# LinkedIn announced the change on 2025-09-18, 46 days (the shipped policy's notice period)
+# before the European rollout of 2025-11-03
+ANNOUNCED = ts(2025, 9, 18)
+
+
+def told_on_announcement(members: list[dict]) -> list[dict]:
+    """Every member told of the generative-AI setting on the announcement day."""
+    return [dict(member_id=m["member_id"], setting="data_for_genai_improvement",
+                 notified_at=ANNOUNCED) for m in members]
 
 
 def write_source(root: Path, tables: dict[str, list[dict]]) -> Path:
@@ -269,7 +281,8 @@ def edge_tables() -> dict[str, list[dict]]:
              effective_at=ts(2025, 12, 2), source="web"),
     ]
     return {"members": members, "education": education, "groups": groups,
-            "records": records, "preference_events": events}
+            "records": records, "preference_events": events,
+            "notifications": told_on_announcement(members)}
 
 
 # member -> reason as of EDGE_AS_OF (policy default; "no_age" is used unless unknown_age is

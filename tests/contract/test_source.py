@@ -23,6 +23,7 @@ def test_parquet_folder_is_read_with_utc_timestamps(tiny_source: Path) -> None:
         "groups",
         "records",
         "preference_events",
+        "notifications",
     }
 
 

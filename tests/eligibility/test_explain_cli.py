@@ -35,9 +35,10 @@ def test_explain_cases(tiny_source: Path) -> None:
     assert _explain(tiny_source, "gb_pupil")["reasons"] == ["minor_secondary_school"]
     assert _explain(tiny_source, "nowhere")["reasons"] == ["region_unknown"]
     assert _explain(tiny_source, "us_gone")["reasons"] == ["deleted"]
-    # before the EU rollout the French member is out for the region
+    # before the EU rollout the French member is out for the region, and told on
+    # 2025-09-18, less than the 46 days of notice before
     assert _explain(tiny_source, "fr_adult", "2025-11-02T23:59:59Z")["reasons"] == [
-        "region_not_started"
+        "region_not_started", "not_notified"
     ]
 
 

@@ -11,6 +11,7 @@ from consentgate.eligibility import (
     Education,
     Group,
     Member,
+    Notification,
     PreferenceEvent,
     Reason,
     Record,
@@ -50,8 +51,16 @@ def school(start: dt.date, end: dt.date | None, level: str = "secondary") -> Edu
     return Education("m1", "Lycée Victor Hugo", level, start, end)
 
 
-def decide(m: Member | None = None, edu=(), events=(), as_of: dt.datetime = T, policy=POLICY):
-    return decide_member(policy, m or member(), list(edu), list(events), as_of)
+# LinkedIn announced the change on 2025-09-18 (46 days before EU_START): in these tests every
+# member was told that day, unless a test gives its own notices (see the notice tests)
+ANNOUNCED = dt.datetime(2025, 9, 18, tzinfo=UTC)
+TOLD = (Notification("m1", "data_for_genai_improvement", ANNOUNCED),)
+
+
+def decide(m: Member | None = None, edu=(), events=(), as_of: dt.datetime = T, policy=POLICY,
+           notices=TOLD, purpose: str | None = None):
+    return decide_member(policy, m or member(), list(edu), list(events), as_of, purpose,
+                         list(notices))
 
 
 def record(**kw) -> Record:
@@ -112,7 +121,9 @@ def test_rollout_regions_start_on_2025_11_03_at_midnight_utc(country: str) -> No
     m = member(country=country)
     assert decide(m, as_of=EU_START).eligible
     before = decide(m, as_of=EU_START - dt.timedelta(microseconds=1))
-    assert before.reasons == (Reason.REGION_NOT_STARTED,)
+    # told on 2025-09-18 at 00:00, exactly 46 days before EU_START: a microsecond earlier the
+    # notice period has not run either
+    assert before.reasons == (Reason.REGION_NOT_STARTED, Reason.NOT_NOTIFIED)
 
 
 @pytest.mark.parametrize("country", ["US", "BR", "IN", "JP"])

@@ -62,14 +62,20 @@ def birth_dates(draw, around: dt.date) -> dt.date | None:
 
 
 @st.composite
-def networks(draw, max_members: int = 6, max_records: int = 5):
-    """(tables, as_of): times cluster on the anchors and on as_of itself."""
+def networks(draw, max_members: int = 6, max_records: int = 5, settled: bool = False):
+    """(tables, as_of): times cluster on the anchors and on as_of itself. ``settled``: adult
+    members who joined long ago, in FR, GB or US, never deleted, with no school, so that the
+    settings and the notices decide (most members of a fully random network are out for
+    another reason first)."""
     as_of = draw(as_of_instants)
     near = st.builds(lambda o: as_of + o, st.sampled_from(OFFSETS))
     instants = near | INSTANTS
     days = near.map(lambda t: t.date())
     n = draw(st.integers(1, max_members))
-    members, education, events, records = [], [], [], []
+    members, education, events, records, notices = [], [], [], [], []
+    # notices cluster on the notice deadline of the shipped policy (46 days before as_of)
+    deadline = as_of - dt.timedelta(days=46)
+    near_deadline = st.builds(lambda o: deadline + o, st.sampled_from(OFFSETS))
     groups = [
         dict(group_id="g_ok", name="Data people", sensitive=False),
         dict(group_id="g_union", name="Union", sensitive=True),
@@ -78,6 +84,10 @@ def networks(draw, max_members: int = 6, max_records: int = 5):
     for i in range(n):
         mid = f"m{i}"
         joined = draw(instants)
+        if settled:
+            members.append(dict(member_id=mid, country=draw(st.sampled_from(["FR", "GB", "US"])),
+                                birth_date=dt.date(1980, 5, 5), joined_at=ANCHORS[0]
+                                - dt.timedelta(days=3000), deleted_at=None, language="en"))
         members.append(
             dict(
                 member_id=mid,
@@ -90,7 +100,9 @@ def networks(draw, max_members: int = 6, max_records: int = 5):
                 language=draw(st.sampled_from(["fr", None])),
             )
         )
-        for _ in range(draw(st.integers(0, 2))):
+        if settled:
+            members.pop()  # the random draw above keeps the strategy's shape; not used
+        for _ in range(0 if settled else draw(st.integers(0, 2))):
             start = draw(days) - dt.timedelta(days=draw(st.sampled_from([0, 1, 700])))
             if draw(st.integers(0, 9)) == 0:
                 start = None  # counts as started
@@ -112,12 +124,27 @@ def networks(draw, max_members: int = 6, max_records: int = 5):
                     member_id=mid,
                     setting=draw(
                         st.sampled_from(
-                            ["data_for_genai_improvement"] * 4 + ["data_sharing", "erasure"]
+                            ["data_for_genai_improvement"] * 4
+                            + ["microsoft_ai_sharing"] * 2
+                            + ["data_sharing", "erasure"]
                         )
                     ),
                     value=draw(st.booleans()),
                     effective_at=draw(instants),
                     source=draw(st.sampled_from(["web", "api", "gpc"])),
+                )
+            )
+        for _ in range(draw(st.integers(0, 3 if settled else 2))):
+            notices.append(
+                dict(
+                    member_id=mid,
+                    setting=draw(st.sampled_from(
+                        ["data_for_genai_improvement"] * (2 if settled else 3)
+                        + ["microsoft_ai_sharing"] * (3 if settled else 1) + ["data_sharing"]
+                    )),
+                    notified_at=None
+                    if draw(st.integers(0, 14)) == 0
+                    else draw(near_deadline | instants),
                 )
             )
         for j in range(draw(st.integers(0, max_records))):
@@ -145,4 +172,5 @@ def networks(draw, max_members: int = 6, max_records: int = 5):
         "groups": groups,
         "records": records,
         "preference_events": events,
+        "notifications": notices,
     }, as_of

@@ -30,18 +30,23 @@ def duck(tmp_path_factory):
     engine.close()
 
 
-def compare(engine, tables: dict, as_of: dt.datetime, policy) -> None:
+PURPOSES = POLICY.setting_keys()
+
+
+def compare(engine, tables: dict, as_of: dt.datetime, policy, purpose: str | None = None) -> dict:
+    """Both evaluators on one network for one purpose; returns the reference's member
+    reasons."""
     root = Path(tempfile.mkdtemp())
     try:
         src = open_source(write_source(root / "src", tables))
         inputs = bind_inputs(engine, src)
-        md = member_decisions(inputs, policy, as_of)
+        md = member_decisions(inputs, policy, as_of, purpose)
         got_members = {r["member_id"]: r for r in md.to_pyarrow().to_pylist()}
         got_records = {
             r["record_id"]: r
             for r in record_decisions(inputs, policy, as_of, md).to_pyarrow().to_pylist()
         }
-        ref = reference_for(policy, src, as_of)
+        ref = reference_for(policy, src, as_of, purpose=purpose)
         for mid in ref.members:
             want = ref.member(mid)
             got = got_members[mid]
@@ -55,6 +60,7 @@ def compare(engine, tables: dict, as_of: dt.datetime, policy) -> None:
             got = got_records[r.record_id]
             assert got["reason"] == str(want.reason), (r, want, got)
             assert got["category"] == want.category
+        return {m: str(ref.member(m).reason) for m in ref.members}
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -67,6 +73,30 @@ def compare(engine, tables: dict, as_of: dt.datetime, policy) -> None:
 @given(network=networks())
 def test_engine_plan_agrees_with_reference_on_random_networks(duck, network) -> None:
     compare(duck, *network, POLICY)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(network=networks())
+@pytest.mark.parametrize("purpose", PURPOSES[1:])
+def test_engine_plan_agrees_with_reference_for_every_purpose(duck, purpose, network) -> None:
+    """The other settings (UK-only Microsoft row, ads data sharing) on the same random
+    networks, with notices clustered on the notice deadline."""
+    compare(duck, *network, POLICY, purpose)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(network=networks(settled=True))
+@pytest.mark.parametrize("purpose", PURPOSES)
+def test_engine_plan_agrees_where_settings_and_notices_decide(duck, purpose, network) -> None:
+    compare(duck, *network, POLICY, purpose)
 
 
 @settings(

@@ -126,5 +126,7 @@ def test_a_bad_file_imports_nothing_and_says_which_row(
     assert ledger.count() == 0
     wrong = tmp_path / "wrong.parquet"
     pq.write_table(pa.table({"member_id": ["a"]}), wrong)
-    with pytest.raises(ValueError, match="missing column 'setting'"):
+    # a file with no setting column is the primary setting's (the contract's default); the
+    # next required column is named
+    with pytest.raises(ValueError, match="missing column 'value'"):
         import_file(ledger, wrong, policy)

@@ -132,10 +132,10 @@ def test_unknown_field_and_bad_value_types() -> None:
 
 
 def test_missing_section_reported() -> None:
-    start = SHIPPED.index("[setting]")
+    start = SHIPPED.index("# The settings, one [[settings]]")
     end = SHIPPED.index("# The member's country")
     (p,) = _problems((SHIPPED[:start] + SHIPPED[end:]).encode())
-    assert p.field == "setting" and "required" in p.message.lower()
+    assert p.field == "settings" and "required" in p.message.lower()
 
 
 def test_lookback_cutoff() -> None:

@@ -84,7 +84,9 @@ def test_manifest_lists_every_file_with_its_hash(tiny_source: Path, tmp_path: Pa
         "groups",
         "records",
         "preference_events",
+        "notifications",
     }
+    assert manifest["purpose"]["setting"] == "data_for_genai_improvement"
     paths = {f["path"] for f in manifest["files"]}
     assert {
         "data/part-00000.parquet",
@@ -333,7 +335,8 @@ def test_duckdb_file_source_builds_the_same_records(tiny_source: Path, tmp_path:
 
     db = tmp_path / "net.duckdb"
     con = duckdb.connect(str(db))
-    for name in ("members", "education", "groups", "records", "preference_events"):
+    for name in ("members", "education", "groups", "records", "preference_events",
+                 "notifications"):
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM '{tiny_source}/{name}.parquet'")
     con.close()
     a = build(tiny_source, tmp_path / "a")

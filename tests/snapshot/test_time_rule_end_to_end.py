@@ -156,6 +156,17 @@ CASES: dict[str, tuple[dict, list[dict], list[dict], bool]] = {
         False,
     ),
     "us_member": (_member("us_member", country="US"), [], [], True),
+    # the notice rule (46 days in the shipped policy): every other member was told exactly
+    # 46 days before T
+    "told_1us_late": (_member("told_1us_late"), [], [], False),
+    "never_told": (_member("never_told"), [], [], False),
+    "told_after_t": (_member("told_after_t"), [], [], False),
+}
+TOLD = T - dt.timedelta(days=46)  # 2025-09-18, the day LinkedIn announced the change
+NOTICES = {
+    "told_1us_late": [TOLD + dt.timedelta(microseconds=1)],
+    "never_told": [],
+    "told_after_t": [T + dt.timedelta(microseconds=1)],
 }
 
 
@@ -218,6 +229,10 @@ def boundary_source(tmp_path: Path) -> Path:
             "groups": [],
             "records": records,
             "preference_events": events,
+            "notifications": [
+                dict(member_id=name, setting="data_for_genai_improvement", notified_at=at)
+                for name in CASES for at in NOTICES.get(name, [TOLD])
+            ],
         },
     )
 

@@ -217,8 +217,12 @@ def test_preference_events(q) -> None:
     with_events = one(q, "select count(distinct member_id) from preference_events")
     assert 0.15 * MEMBERS <= with_events <= 0.3 * MEMBERS
     settings = dict(q("select setting, count(*) from preference_events group by 1"))
-    assert set(settings) == {SETTING_KEY, "data_sharing"}
+    assert set(settings) == {SETTING_KEY, "data_sharing", "microsoft_ai_sharing"}
     assert settings["data_sharing"] < 0.2 * settings[SETTING_KEY]
+    assert settings["microsoft_ai_sharing"] < 0.2 * settings[SETTING_KEY]
+    uk_only = one(q, "select count(*) from preference_events join members using (member_id) "
+                     "where setting = 'microsoft_ai_sharing' and country is distinct from 'GB'")
+    assert uk_only == 0
     sources = {s for (s,) in q("select distinct source from preference_events")}
     assert sources == {"web", "api", "import", "objection_form", "gpc"}
     key = f"setting = '{SETTING_KEY}'"

@@ -77,6 +77,7 @@ def yes_no(value: bool) -> str:
 def clear_errors() -> Iterator[None]:
     """Turn the errors users can cause into one readable message and exit code 2."""
     from consentgate.ledger.errors import LedgerError
+    from consentgate.policy.model import UnknownSetting
     from consentgate.registry.errors import RegistryError
 
     try:
@@ -85,7 +86,7 @@ def clear_errors() -> Iterator[None]:
         # they may carry the database driver's words (a PostgreSQL server not answering)
         fail(one_line(str(exc)))
     except (
-        UsageError, ContractError, PolicyError, FileExistsError,
+        UsageError, ContractError, PolicyError, UnknownSetting, FileExistsError,
         FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError,
     ) as exc:
         fail(str(exc))

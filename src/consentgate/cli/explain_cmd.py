@@ -42,6 +42,11 @@ def explain(
                      "default: SOURCE's preference_events."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    purpose: Annotated[
+        str | None,
+        typer.Option(help="The setting (purpose) to explain for, by key (default: the "
+                     "policy's first setting)."),
+    ] = None,
 ) -> None:
     """Explain why a member and each of their records is in or out of a snapshot as of T."""
     import shutil
@@ -55,8 +60,9 @@ def explain(
             t = parse_as_of(as_of)
             pol = load_policy(policy)
             src = open_source(source)
+            pol.setting_for(purpose)  # an unknown purpose: a clear error
             consent_src, _info = open_consent(consent, t, folder / "events")
-        show_explanation(src, pol, t, member, consent_src, as_json=as_json)
+        show_explanation(src, pol, t, member, consent_src, as_json=as_json, purpose=purpose)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -69,10 +75,11 @@ def show_explanation(
     consent_src: Source | None = None,
     as_json: bool = False,
     max_records: int | None = None,
+    purpose: str | None = None,
 ) -> None:
     """Print the explanation of one member (used by `explain` and the demo)."""
     with clear_errors():
-        ref = reference_for(pol, src, t, consent_src, member_ids=[member])
+        ref = reference_for(pol, src, t, consent_src, member_ids=[member], purpose=purpose)
         decision = ref.member(member)
         if decision is None:
             raise UsageError(f"no member {member!r} in {src.path}")
@@ -88,9 +95,11 @@ def show_explanation(
                                                 r.record_id))
     ]
 
+    key = pol.setting_for(purpose).key
+
     def counts_at_t(e) -> bool:  # type: ignore[no-untyped-def]
         return e.effective_at is not None and e.effective_at <= t and (
-            e.setting in (pol.setting.key, ERASURE_SETTING)
+            e.setting in (key, ERASURE_SETTING)
         )
 
     if as_json:
@@ -100,6 +109,7 @@ def show_explanation(
                     "member_id": member,
                     "as_of": t.isoformat(),
                     "policy": {"id": pol.id, "sha256": pol.sha256},
+                    "purpose": key,
                     "eligible": decision.eligible,
                     "reasons": [str(r) for r in decision.reasons],
                     "details": list(decision.details),
@@ -154,7 +164,7 @@ def show_explanation(
         + f"; language {m.language or '(none)'}"
     )
     console.print(
-        f"setting {escape(pol.setting.key)} at T: [bold]{on_off(decision.setting)}[/] "
+        f"setting {escape(key)} at T: [bold]{on_off(decision.setting)}[/] "
         f"(from {escape(decision.setting_source)})",
         highlight=False,
     )

@@ -35,15 +35,25 @@ def render_policy(policy: Policy) -> None:
         highlight=False,
     )
     say(f"sha256: {policy.sha256}   file: {policy.origin}", style="dim", soft=True)
-    s = policy.setting
-    console.print()
-    console.print(
-        f"[bold]Setting[/] {e(s.key)}: {on_off(s.default)} by default; opting out is "
-        + ("retroactive" if s.retroactive else "not retroactive (earlier snapshots stay)"),
-        highlight=False,
-    )
-    for lang in sorted(s.name):
-        say(f'  [{lang}] {" → ".join(s.path.get(lang, []))}  ·  "{s.toggle.get(lang, "")}"')
+    for i, s in enumerate(policy.settings):
+        console.print()
+        shown = "every region" if s.regions is None else ", ".join(s.regions)
+        notice = (f"; told {s.notice_days} days ahead"
+                  + (f" in {', '.join(s.notice_regions)}" if s.notice_regions else "")
+                  if s.notice_days is not None else "")
+        gpc = f"; GPC opts out in {', '.join(s.gpc_regions)}" if s.gpc_opts_out else ""
+        console.print(
+            f"[bold]Setting[/] {e(s.key)}{' (primary)' if i == 0 else ''}: "
+            f"{e(policy.purpose_of(s))} for {e(s.recipient or '-')} ({e(s.mechanism)}), shown "
+            f"in {e(shown)}; {on_off(s.default)} by default{e(notice)}{e(gpc)}; opting out is "
+            + ("retroactive" if s.retroactive else "not retroactive (earlier snapshots stay)"),
+            highlight=False,
+        )
+        for lang in sorted(s.name):
+            say(f'  [{lang}] {s.name[lang]}: {" → ".join(s.path.get(lang, []))}  ·  '
+                f'"{s.toggle.get(lang, "")}"')
+        if s.note:
+            say(f"  {s.note}", style="dim")
 
     regions = Table(title="Regions (the member's country decides; no known country: never used)")
     regions.add_column("region", overflow="fold")

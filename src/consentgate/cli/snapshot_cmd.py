@@ -123,6 +123,9 @@ def summary_table(report: dict) -> Table:
     # the terminal is wide enough, one under the other otherwise
     outer = Table.grid(padding=(0, 4))
     outer.add_row(Text(f"snapshot {report['snapshot_id']}", overflow="fold"))
+    if purpose := report.get("purpose"):
+        outer.add_row(Text(f"purpose {purpose['setting']} ({purpose['data_use']}, recipient "
+                           f"{purpose.get('recipient') or '—'})", overflow="fold"))
     if console.width >= 100:
         outer.add_row(table, reasons)
     else:
@@ -140,6 +143,12 @@ def build(
     as_of: Annotated[str, typer.Option(help="The instant T (ISO 8601; UTC when no offset).")],
     out: Annotated[Path, typer.Option(help="Snapshot folder to create (must not exist).")],
     policy: Annotated[str, typer.Option(help="Policy name or file.")] = DEFAULT_POLICY,
+    purpose: Annotated[
+        str | None,
+        typer.Option(help="The setting (purpose) to build for, by key, e.g. "
+                     "microsoft_ai_sharing (default: the policy's first setting; "
+                     "`consentgate policy show` lists them)."),
+    ] = None,
     engine: Annotated[str, typer.Option(help="duckdb (embedded) or spark.")] = "duckdb",
     consent: Annotated[
         str | None,
@@ -194,6 +203,7 @@ def build(
             registry=registry,
             verbose=verbose,
             spark_master=spark_master,
+            purpose=purpose,
         )
         with _build_progress(quiet) as progress:
             result = build_snapshot(opts, progress=progress)

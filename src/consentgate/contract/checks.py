@@ -178,3 +178,39 @@ def data_quality(source: Source, policy_kinds: set[str] | None = None) -> list[F
     finally:
         con.close()
     return found
+
+
+def check_settings(
+    source: Source, known: list[str], tables: tuple[str, ...] = ("preference_events",
+                                                                  "notifications"),
+) -> None:
+    """ContractError naming every setting in ``tables`` that is neither one of the policy's
+    (``known``) nor ``erasure`` (preference events only), with counts and where it is: an
+    event for a setting the policy does not define would be silently dropped otherwise.
+    Nothing is read past the check, so nothing is lost: fix the data or the policy."""
+    from consentgate.contract.schema import ERASURE_SETTING
+
+    problems: list[str] = []
+    con = source.connect()
+    try:
+        for table in tables:
+            if table not in source._selects:
+                continue
+            allowed = list(known) + ([ERASURE_SETTING] if table == "preference_events" else [])
+            rows = con.execute(
+                f"SELECT coalesce(setting, '(null)'), count(*) FROM {source.scan(table)} "
+                f"WHERE setting IS NULL OR setting NOT IN ({_sql_list(allowed)}) "
+                "GROUP BY 1 ORDER BY 2 DESC, 1"
+            ).fetchall()
+            for name, n in rows:
+                problems.append(f"{table}.setting: {n:,} row(s) with setting {name!r}")
+    finally:
+        con.close()
+    if problems:
+        listed = ", ".join(repr(k) for k in known)
+        raise ContractError(
+            f"{source.path}: settings the policy does not define (its settings are {listed}"
+            f"; preference events may also be {ERASURE_SETTING!r}):\n  "
+            + "\n  ".join(problems)
+            + "\nNothing was built: give a policy that defines them, or correct the data."
+        )

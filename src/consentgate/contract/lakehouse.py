@@ -139,12 +139,20 @@ def _deltalake():  # type: ignore[no-untyped-def]
     return deltalake
 
 
+def _optional(name: str) -> bool:
+    from consentgate.contract.schema import TABLES
+
+    return name in TABLES and TABLES[name].optional
+
+
 def open_delta(root: Path, names: list[str]) -> dict[str, LakeTable]:
     """Each of ``names`` as the Delta table ``root/NAME`` at its latest version."""
     deltalake = _deltalake()
     out = {}
     for name in names:
         folder = root / name
+        if not folder.exists() and _optional(name):
+            continue  # an optional table left out reads as empty
         if not is_delta_table(folder):
             what = "is not a Delta table (no _delta_log/)" if folder.exists() else "is missing"
             raise ContractError(
@@ -292,6 +300,8 @@ def open_iceberg(path: Path, names: list[str]) -> dict[str, LakeTable]:
         raise ContractError(f"{path}: cannot read the Iceberg catalog: {exc}") from exc
     out = {}
     for name in names:
+        if name not in present and _optional(name):
+            continue  # an optional table left out reads as empty
         if name not in present:
             raise ContractError(
                 f"{path}: missing table {name!r} (no table {spec.namespace}.{name} in the "

@@ -27,12 +27,17 @@ class Column:
     type: LogicalType
     nullable: bool = False
     primary_key: bool = False
+    # the value of every row when a source's table lacks the column (data written before
+    # the column existed); None: the column is required
+    default: str | None = None
 
 
 @dataclass(frozen=True)
 class Table:
     name: str
     columns: tuple[Column, ...]
+    # a source may leave out an optional table: it reads as an empty table
+    optional: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -134,13 +139,27 @@ PREFERENCE_EVENTS = Table(
     "preference_events",
     (
         Column("member_id", "string"),
-        Column("setting", "string"),
+        # events written before several settings existed carry no setting: they are the
+        # primary setting's (the one consentgate started with)
+        Column("setting", "string", default=SETTING_KEY),
         Column("value", "bool"),
         Column("effective_at", "timestamp"),
         Column("source", "string"),
     ),
 )
 
+# When the platform told a member about a setting (the notice before their data is used for
+# its purpose). A source without this table has told nobody anything.
+NOTIFICATIONS = Table(
+    "notifications",
+    (
+        Column("member_id", "string"),
+        Column("setting", "string", default=SETTING_KEY),
+        Column("notified_at", "timestamp"),
+    ),
+    optional=True,
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (MEMBERS, EDUCATION, GROUPS, RECORDS, PREFERENCE_EVENTS)
+    t.name: t for t in (MEMBERS, EDUCATION, GROUPS, RECORDS, PREFERENCE_EVENTS, NOTIFICATIONS)
 }

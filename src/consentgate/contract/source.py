@@ -47,6 +47,9 @@ def _select_list(table: Table, actual_types: dict[str, str]) -> str:
     parts = []
     for col in table.columns:
         quoted = f'"{col.name}"'
+        if col.name not in actual_types:  # a column with a default, absent from the source
+            parts.append(f"CAST('{col.default}' AS VARCHAR) AS {quoted}")
+            continue
         actual = actual_types[col.name]
         if col.type == "timestamp":
             # Naive timestamps are UTC by contract; the session time zone is UTC.
@@ -69,6 +72,8 @@ class Source:
     _selects: dict[str, str] = field(default_factory=dict)  # canonical select list per table
     _files: dict[str, list[Path]] = field(default_factory=dict)
     _lake: dict[str, LakeTable] = field(default_factory=dict)  # delta and iceberg tables
+    _absent: set[str] = field(default_factory=set)  # optional tables the source leaves out
+    _defaulted: set[str] = field(default_factory=set)  # tables with a column filled in
     _con: duckdb.DuckDBPyConnection | None = None
 
     # -- connection -------------------------------------------------------------------
@@ -89,6 +94,8 @@ class Source:
 
     def raw_scan(self, name: str, alias: str = "src") -> str:
         """The table as stored; ``alias`` is the name the DuckDB file is attached under."""
+        if name in self._absent:
+            return _empty_scan(TABLES[name])
         if self.kind == "duckdb":
             return f'{alias}.main."{name}"'
         if self._lake:
@@ -100,8 +107,16 @@ class Source:
         """A subquery selecting the table with canonical types."""
         return f"(SELECT {self._selects[name]} FROM {self.raw_scan(name, alias)})"
 
+    def has_table(self, name: str) -> bool:
+        """False for an optional table the source leaves out (it reads as empty)."""
+        return name not in self._absent
+
+    def stored_as_is(self, name: str) -> bool:
+        """Whether the table's Parquet files hold every contract column (none filled in)."""
+        return self.kind == "parquet" and name not in self._absent | self._defaulted
+
     def parquet_files(self, name: str) -> list[Path]:
-        if self.kind != "parquet":
+        if self.kind != "parquet" or name in self._absent:
             raise ContractError(f"{self.path}: a DuckDB source has no Parquet files for {name}")
         return list(self._files[name])
 
@@ -147,6 +162,12 @@ class Source:
         return {name: t.describe() for name, t in sorted(self._lake.items())}
 
 
+def _empty_scan(table: Table) -> str:
+    types = {"string": "VARCHAR", "date": "DATE", "timestamp": "TIMESTAMPTZ", "bool": "BOOLEAN"}
+    cols = ", ".join(f'CAST(NULL AS {types[c.type]}) AS "{c.name}"' for c in table.columns)
+    return f"(SELECT {cols} WHERE false)"
+
+
 def _sql_str(p: Path) -> str:
     return str(p).replace("'", "''")
 
@@ -154,6 +175,10 @@ def _sql_str(p: Path) -> str:
 def _sha256(path: Path) -> str:
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _all_types(table: Table) -> dict[str, str]:
+    return {c.name: _ACCEPTED[c.type][0] for c in table.columns}
 
 
 def _find_parquet(root: Path, name: str) -> list[Path] | None:
@@ -211,13 +236,25 @@ def open_source(path: str | Path, tables: tuple[str, ...] | list[str] | None = N
         }
     for name in wanted:
         table = TABLES[name]
+        if source.kind in ("delta", "iceberg") and name not in source._lake:
+            source._absent.add(name)  # optional: open_delta/open_iceberg checked the others
+            source._selects[name] = _select_list(table, _all_types(table))
+            continue
         if source.kind == "parquet":
             files = _find_parquet(root, name)
+            if files is None and table.optional:
+                source._absent.add(name)
+                source._selects[name] = _select_list(table, _all_types(table))
+                continue
             if files is None:
                 raise ContractError(
                     f"{root}: missing table {name!r} (expected {name}.parquet or {name}/)"
                 )
             source._files[name] = files
+        elif source.kind == "duckdb" and name not in present and table.optional:
+            source._absent.add(name)
+            source._selects[name] = _select_list(table, _all_types(table))
+            continue
         elif source.kind == "duckdb" and name not in present:
             raise ContractError(f"{root}: missing table {name!r} in the DuckDB database")
         try:
@@ -232,6 +269,9 @@ def open_source(path: str | Path, tables: tuple[str, ...] | list[str] | None = N
                 if pa.types.is_null(f.type) and f.name in actual:
                     actual[f.name] = '"NULL"'
         for col in table.columns:
+            if col.name not in actual and col.default is not None:
+                source._defaulted.add(name)
+                continue
             if col.name not in actual:
                 raise ContractError(
                     f"{root}: table {name!r} is missing column {col.name!r} "

@@ -10,6 +10,7 @@ from consentgate.eligibility.reference import (
     Education,
     Group,
     Member,
+    Notification,
     PreferenceEvent,
     Record,
     ReferenceEvaluator,
@@ -32,9 +33,11 @@ def reference_for(
     as_of: dt.datetime,
     consent: Source | None = None,
     member_ids: list[str] | None = None,
+    purpose: str | None = None,
 ) -> ReferenceEvaluator:
-    """Load members, education, groups and preference events (from ``consent`` when given)
-    into a reference evaluator, optionally for a few members only."""
+    """Load members, education, groups, preference events (from ``consent`` when given) and
+    notifications into a reference evaluator for the setting ``purpose`` (the primary one
+    for None), optionally for a few members only."""
     where = f"member_id IN ({_sql_list(member_ids)})" if member_ids is not None else None
     members = {r["member_id"]: Member(**r) for r in _rows(source, "members", where)}
     education: dict[str, list[Education]] = {}
@@ -44,7 +47,11 @@ def reference_for(
     for r in _rows(consent or source, "preference_events", where):
         events.setdefault(r["member_id"], []).append(PreferenceEvent(**r))
     groups = {r["group_id"]: Group(**r) for r in _rows(source, "groups", None)}
-    return ReferenceEvaluator(policy, as_of, members, education, events, groups)
+    notifications: dict[str, list[Notification]] = {}
+    for r in _rows(source, "notifications", where):
+        notifications.setdefault(r["member_id"], []).append(Notification(**r))
+    return ReferenceEvaluator(policy, as_of, members, education, events, groups,
+                              notifications, purpose)
 
 
 def iter_records(source: Source, where: str | None = None) -> Iterator[Record]:

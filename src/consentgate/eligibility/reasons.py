@@ -14,12 +14,14 @@ class Reason(StrEnum):
     ERASURE = "erasure"
     REGION_UNKNOWN = "region_unknown"
     REGION_NOT_STARTED = "region_not_started"
+    NOT_OFFERED = "not_offered"
     MINOR_AGE = "minor_age"
     MINOR_SECONDARY_SCHOOL = "minor_secondary_school"
     AGE_UNKNOWN = "age_unknown"
     CONSENT_UNREADABLE = "consent_unreadable"
     CONSENT_CONFLICT = "consent_conflict"
     OPTED_OUT = "opted_out"
+    NOT_NOTIFIED = "not_notified"
     # record reasons
     MEMBER_UNKNOWN = "member_unknown"
     RECORD_INCOMPLETE = "record_incomplete"
@@ -39,12 +41,14 @@ MEMBER_REASONS: tuple[Reason, ...] = (
     Reason.ERASURE,
     Reason.REGION_UNKNOWN,
     Reason.REGION_NOT_STARTED,
+    Reason.NOT_OFFERED,
     Reason.MINOR_AGE,
     Reason.MINOR_SECONDARY_SCHOOL,
     Reason.AGE_UNKNOWN,
     Reason.CONSENT_UNREADABLE,
     Reason.CONSENT_CONFLICT,
     Reason.OPTED_OUT,
+    Reason.NOT_NOTIFIED,
 )
 
 # A record of an excluded member is out for its member's reason; then these, in order.
@@ -76,7 +80,10 @@ DESCRIPTIONS: dict[Reason, str] = {
     "members of unknown age",
     Reason.CONSENT_UNREADABLE: "a preference event could not be read (fail closed)",
     Reason.CONSENT_CONFLICT: "several latest preference events disagree (fail closed)",
+    Reason.NOT_OFFERED: "the setting (and its purpose) is not offered in the member's region",
     Reason.OPTED_OUT: "the member's setting was off",
+    Reason.NOT_NOTIFIED: "not told of the setting at least the policy's notice period before "
+    "the as-of time, or never",
     Reason.MEMBER_UNKNOWN: "the record's member is not in the members table",
     Reason.RECORD_INCOMPLETE: "the record has no text or no creation time (fail closed)",
     Reason.CREATED_AFTER_AS_OF: "created after the as-of time",

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from consentgate.contract.schema import ERASURE_SETTING
 from consentgate.eligibility.reasons import MEMBER_REASONS, RECORD_REASONS, Reason
-from consentgate.policy.model import Policy, Region
+from consentgate.policy.model import Policy, Region, Setting
 
 UTC = dt.UTC
 
@@ -50,6 +50,15 @@ class PreferenceEvent:
     value: bool | None
     effective_at: dt.datetime | None
     source: str = "web"
+
+
+@dataclass(frozen=True)
+class Notification:
+    """The platform told the member about ``setting`` (its notice) at ``notified_at``."""
+
+    member_id: str
+    setting: str
+    notified_at: dt.datetime | None  # None: no readable time, so no proof of notice
 
 
 @dataclass(frozen=True)
@@ -146,11 +155,21 @@ def erasure_at(events: Iterable[PreferenceEvent], as_of: dt.datetime) -> bool:
 
 # -- the rules ----------------------------------------------------------------------------------
 def setting_at(
-    policy: Policy, events: Iterable[PreferenceEvent], as_of: dt.datetime
+    policy: Policy, events: Iterable[PreferenceEvent], as_of: dt.datetime,
+    purpose: str | None = None,
 ) -> tuple[bool | None, str, Reason | None]:
-    """(value, source, problem): the last event with effective_at <= T decides; an event at
-    exactly T counts. Ties that disagree, or an unreadable event, fail closed."""
-    relevant = [e for e in events if e.setting == policy.setting.key]
+    """(value, source, problem) of the setting ``purpose`` (the primary one for None): the
+    last event with effective_at <= T decides; an event at exactly T counts. Ties that
+    disagree, or an unreadable event, fail closed."""
+    return setting_of_key_at(policy.setting_for(purpose).key, events, as_of)
+
+
+def setting_of_key_at(
+    key: str, events: Iterable[PreferenceEvent], as_of: dt.datetime
+) -> tuple[bool | None, str, Reason | None]:
+    """``setting_at`` for the setting ``key``, with no policy (the ledger holds settings of
+    several policies)."""
+    relevant = [e for e in events if e.setting == key]
     if any(e.effective_at is None for e in relevant):
         return None, "event", Reason.CONSENT_UNREADABLE
     past = [e for e in relevant if as_utc(e.effective_at) <= as_of]  # type: ignore[arg-type]
@@ -165,14 +184,36 @@ def setting_at(
     return values.pop(), "event", None
 
 
+def notified_in_time(
+    setting: Setting, notifications: Iterable[Notification], as_of: dt.datetime
+) -> bool:
+    """Told of the setting at least ``notice_days`` before T: a notice at exactly
+    T - notice_days counts, one a microsecond later does not; none, or one with no time,
+    is no notice (fail closed)."""
+    assert setting.notice_days is not None
+    deadline = as_utc(as_of) - dt.timedelta(days=setting.notice_days)
+    return any(
+        n.setting == setting.key and n.notified_at is not None
+        and as_utc(n.notified_at) <= deadline
+        for n in notifications
+    )
+
+
 def decide_member(
     policy: Policy,
     member: Member,
     education: Iterable[Education],
     events: Iterable[PreferenceEvent],
     as_of: dt.datetime,
+    purpose: str | None = None,
+    notifications: Iterable[Notification] | None = None,
 ) -> MemberDecision:
+    """The member's decision for the setting ``purpose`` (the primary one for None).
+    ``notifications=None`` skips the notice rule: for callers that ask about a member (age,
+    region: the settings service) rather than decide a build. The ``ReferenceEvaluator``
+    (builds' checks, ``verify``) always passes the member's notices, an empty list for none."""
     as_of = as_utc(as_of)
+    setting = policy.setting_for(purpose)
     day = as_of.date()
     found: set[Reason] = set()
     details: list[str] = []
@@ -201,6 +242,17 @@ def decide_member(
     elif region.training_start > day:
         found.add(Reason.REGION_NOT_STARTED)
         details.append(f"region {region.id} starts on {region.training_start.isoformat()}")
+    if region is not None and not policy.shown_in(setting, region):
+        found.add(Reason.NOT_OFFERED)
+        details.append(f"{setting.key} is not offered in region {region.id}")
+    if (
+        notifications is not None
+        and region is not None
+        and policy.notice_required(setting, region)
+        and not notified_in_time(setting, notifications, as_of)
+    ):
+        found.add(Reason.NOT_NOTIFIED)
+        details.append(f"not told of {setting.key} {setting.notice_days} days before T")
 
     if member.birth_date is not None:
         adult_on = nth_birthday(member.birth_date, policy.minors.adult_age)
@@ -216,12 +268,12 @@ def decide_member(
     if policy.minors.unknown_age == "exclude" and member.birth_date is None and not education:
         found.add(Reason.AGE_UNKNOWN)
 
-    value, source, problem = setting_at(policy, events, as_of)
+    value, source, problem = setting_at(policy, events, as_of, setting.key)
     if problem is not None:
         found.add(problem)
     else:
         if value is None:
-            value = policy.region_default(region) if region is not None else policy.setting.default
+            value = policy.region_default(region, setting) if region is not None else setting.default
             source = "default"
         if not value:
             found.add(Reason.OPTED_OUT)
@@ -313,10 +365,13 @@ class ReferenceEvaluator:
     education: dict[str, list[Education]] = field(default_factory=dict)
     events: dict[str, list[PreferenceEvent]] = field(default_factory=dict)
     groups: dict[str, Group] = field(default_factory=dict)
+    notifications: dict[str, list[Notification]] = field(default_factory=dict)
+    purpose: str | None = None  # the setting decided; None: the policy's primary one
     _decisions: dict[str, MemberDecision] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.as_of = as_utc(self.as_of)
+        self.policy.setting_for(self.purpose)  # an unknown purpose fails here, not later
 
     def member(self, member_id: str) -> MemberDecision | None:
         if member_id not in self._decisions:
@@ -329,6 +384,8 @@ class ReferenceEvaluator:
                 self.education.get(member_id, ()),
                 self.events.get(member_id, ()),
                 self.as_of,
+                self.purpose,
+                self.notifications.get(member_id, ()),
             )
         return self._decisions[member_id]
 

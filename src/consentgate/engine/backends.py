@@ -210,9 +210,10 @@ def _bind_table(engine: Engine, source: Source, name: str):
 
 
 def _parquet_files_for_spark(engine: Engine, source: Source, name: str) -> list[Path]:
-    if source.kind == "parquet":
+    if source.stored_as_is(name):
         return source.parquet_files(name)
-    # Spark cannot read a DuckDB file: export the table once, canonical types, to Parquet.
+    # Spark cannot read a DuckDB file, nor a table left out or missing a column with a
+    # default: export the table once, canonical types, to Parquet.
     out = engine.workdir / "spark-input" / f"{name}.parquet"
     out.parent.mkdir(parents=True, exist_ok=True)
     if not out.exists():

@@ -32,6 +32,7 @@ class Inputs:
     groups: ir.Table
     records: ir.Table
     preference_events: ir.Table
+    notifications: ir.Table
 
 
 def _ts(value: dt.datetime) -> ir.TimestampScalar:
@@ -52,13 +53,17 @@ def _first_reason(
     return ibis.cases(*branches, else_=otherwise)
 
 
-def member_decisions(inputs: Inputs, policy: Policy, as_of: dt.datetime) -> ir.Table:
-    """One row per member: member_id, region, language, setting, reason ('used' if eligible)."""
+def member_decisions(
+    inputs: Inputs, policy: Policy, as_of: dt.datetime, purpose: str | None = None
+) -> ir.Table:
+    """One row per member: member_id, region, language, setting, reason ('used' if eligible),
+    for the setting ``purpose`` (the policy's primary one for None)."""
     t = _ts(as_of)
     day = as_of.astimezone(dt.UTC).date()
     d = ibis.literal(day, type="date")
+    chosen = policy.setting_for(purpose)
 
-    ev = inputs.preference_events.filter(_.setting == policy.setting.key)
+    ev = inputs.preference_events.filter(_.setting == chosen.key)
     bad_time = (
         ev.filter(_.effective_at.isnull())
         .select(bt_member_id=_.member_id)
@@ -105,7 +110,7 @@ def member_decisions(inputs: Inputs, policy: Policy, as_of: dt.datetime) -> ir.T
     )
 
     m = inputs.members
-    regions = regions_table(policy)
+    regions = regions_table(policy, chosen)
     j = (
         m.left_join(regions, m.country == regions.rg_country)
         .left_join(setting, m.member_id == setting.st_member_id)
@@ -113,13 +118,26 @@ def member_decisions(inputs: Inputs, policy: Policy, as_of: dt.datetime) -> ir.T
         .left_join(secondary, m.member_id == secondary.sc_member_id)
         .left_join(erased, m.member_id == erased.er_member_id)
     )
+    if chosen.notice_days is not None:
+        # told at least notice_days before T: a notice at exactly T - notice_days counts;
+        # one with no time proves nothing (fail closed)
+        deadline = _ts(as_of.astimezone(dt.UTC) - dt.timedelta(days=chosen.notice_days))
+        notified = (
+            inputs.notifications.filter(
+                (_.setting == chosen.key) & _.notified_at.notnull() & (_.notified_at <= deadline)
+            )
+            .select(nt_member_id=_.member_id)
+            .distinct()
+            .mutate(notified=ibis.literal(True))
+        )
+        j = j.left_join(notified, j.member_id == notified.nt_member_id)
     if policy.minors.unknown_age == "exclude":
         j = j.left_join(schooled, j.member_id == schooled.ed_member_id)
 
     has_events = j.st_member_id.notnull()
     unreadable = j.bad_time.fill_null(False) | (j.n_null.fill_null(0) > 0)
     conflict = (j.n_true.fill_null(0) > 0) & (j.n_false.fill_null(0) > 0)
-    default = j.region_default.fill_null(policy.setting.default)
+    default = j.region_default.fill_null(chosen.default)
     value = ibis.cases(
         (unreadable | conflict, ibis.null("boolean")),
         (has_events, j.n_true.fill_null(0) > 0),
@@ -132,12 +150,17 @@ def member_decisions(inputs: Inputs, policy: Policy, as_of: dt.datetime) -> ir.T
         Reason.ERASURE: j.erased.fill_null(False),
         Reason.REGION_UNKNOWN: j.region.isnull(),
         Reason.REGION_NOT_STARTED: j.training_start > d,
+        Reason.NOT_OFFERED: j.region.notnull() & ~j.offered.fill_null(False),
         Reason.MINOR_AGE: j.birth_date.notnull()
         & ((_date_key(d) - _date_key(j.birth_date)) < adult_age * 10000),
         Reason.CONSENT_UNREADABLE: unreadable,
         Reason.CONSENT_CONFLICT: conflict & ~unreadable,
         Reason.OPTED_OUT: ~unreadable & ~conflict & ~value.fill_null(True),
     }
+    if chosen.notice_days is not None:
+        flags[Reason.NOT_NOTIFIED] = j.notice_required.fill_null(False) & ~j.notified.fill_null(
+            False
+        )
     if policy.minors.secondary_school_means_minor:
         flags[Reason.MINOR_SECONDARY_SCHOOL] = j.in_secondary.fill_null(False)
     if policy.minors.unknown_age == "exclude":

@@ -10,7 +10,7 @@ import hashlib
 import ibis
 import ibis.expr.types as ir
 
-from consentgate.policy.model import Policy
+from consentgate.policy.model import Policy, Setting
 
 # Memtables live as long as the process: an engine may run a plan lazily (Spark caches are
 # lazy) after the expression that created a memtable is gone, and Ibis drops a memtable's
@@ -20,6 +20,8 @@ _KEEP: dict[tuple[str, str], ir.Table] = {}
 
 def _kept(kind: str, policy: Policy, make) -> ir.Table:
     key = (kind, hashlib.sha256(policy.model_dump_json().encode()).hexdigest())
+    # a table per setting: the defaults, where it is offered and where notice is needed
+    # differ from one setting to the next
     if key not in _KEEP:
         _KEEP[key] = make()
     return _KEEP[key]
@@ -30,22 +32,29 @@ REGION_SCHEMA = {
     "region": "string",
     "training_start": "date",
     "region_default": "boolean",
+    "offered": "boolean",
+    "notice_required": "boolean",
 }
 KIND_SCHEMA = {"k_kind": "string", "used": "boolean", "category": "string", "is_group": "boolean"}
 KIND_VISIBILITY_SCHEMA = {"kv_kind": "string", "kv_visibility": "string"}
 
 
-def regions_table(policy: Policy) -> ir.Table:
-    return _kept("regions", policy, lambda: _regions(policy))
+def regions_table(policy: Policy, setting: Setting | None = None) -> ir.Table:
+    """Every country's region, with ``setting``'s default there (the primary setting's for
+    None), whether the setting is offered there, and whether its notice rule applies."""
+    chosen = setting or policy.setting
+    return _kept(f"regions:{chosen.key}", policy, lambda: _regions(policy, chosen))
 
 
-def _regions(policy: Policy) -> ir.Table:
+def _regions(policy: Policy, setting: Setting) -> ir.Table:
     rows = [
         {
             "rg_country": country,
             "region": region.id,
             "training_start": region.training_start,
-            "region_default": policy.region_default(region),
+            "region_default": policy.region_default(region, setting),
+            "offered": policy.shown_in(setting, region),
+            "notice_required": policy.notice_required(setting, region),
         }
         for country, region in sorted(policy.country_regions().items())
     ]

@@ -2,7 +2,7 @@
 
 Nothing here updates or deletes an event. The current state of a setting is derived from the
 events each time it is asked for, with the same rule the snapshot build uses
-(``consentgate.eligibility.reference.setting_at``).
+(``consentgate.eligibility.reference.setting_of_key_at``).
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
 from sqlalchemy import Engine, func, insert, inspect, select, tuple_, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from consentgate.contract.schema import ERASURE_SETTING
-from consentgate.eligibility.reference import PreferenceEvent, setting_at
+from consentgate.eligibility.reference import PreferenceEvent, setting_of_key_at
 from consentgate.ledger import merkle
 from consentgate.ledger.chain import (
     GENESIS_HASH,
@@ -775,9 +774,7 @@ def derive_state(
         at = max(e.effective_at for e in relevant)
     else:
         at = utcnow()
-    value, _, problem = setting_at(
-        _setting_policy(setting), [_as_preference(e) for e in relevant], at
-    )
+    value, _, problem = setting_of_key_at(setting, [_as_preference(e) for e in relevant], at)
     if problem is not None:
         return SettingState(setting, None, False, _latest(relevant))
     if value is None:
@@ -791,12 +788,6 @@ def _latest(events: list[StoredEvent]) -> StoredEvent | None:
 
 def _as_preference(e: StoredEvent) -> PreferenceEvent:
     return PreferenceEvent(e.member_id, e.setting, e.value, e.effective_at, e.source)
-
-
-def _setting_policy(key: str) -> Policy:
-    """``setting_at`` reads only ``policy.setting.key``; the ledger may hold settings of
-    several policies, so it hands over just that key."""
-    return SimpleNamespace(setting=SimpleNamespace(key=key))  # type: ignore[return-value]
 
 
 __all__ = [

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from consentgate.policy.model import Policy, Recognizer
+from consentgate.policy.model import Policy, Recognizer, Setting
 
 
 @dataclass(frozen=True)
@@ -97,13 +97,10 @@ def diff_policies(a: Policy, b: Policy) -> list[Change]:
 
     for field in ("id", "version", "data_use", "legal_basis", "notice_version"):
         add("policy", f"policy.{field}", getattr(a.policy, field), getattr(b.policy, field), None)
-    # another key reads other events: every opt-out recorded under the old key is ignored
+    # another primary key reads other events: every opt-out recorded under the old key is
+    # ignored by a build that names no purpose
     add("setting", "setting.key", a.setting.key, b.setting.key, True)
-    add("setting", "setting.default", a.setting.default, b.setting.default, b.setting.default)
-    add("setting", "setting.retroactive", a.setting.retroactive, b.setting.retroactive, None)
-    for field in ("name", "toggle", "path"):
-        add("setting", f"setting.{field}", getattr(a.setting, field), getattr(b.setting, field),
-            None)
+    changes.extend(_setting_changes(a, b))
 
     ra = {r.id: r for r in a.regions}
     rb = {r.id: r for r in b.regions}
@@ -215,6 +212,59 @@ def diff_policies(a: Policy, b: Policy) -> list[Change]:
     eb = {e.fides_key for e in b.taxonomy_extensions}
     add("taxonomy", "taxonomy_extensions", ea, eb, None)
     return changes
+
+
+def _shown(policy: Policy, setting: Setting) -> set[str]:
+    return {r.id for r in policy.regions if policy.shown_in(setting, r)}
+
+
+def _defaults_on(policy: Policy, setting: Setting) -> set[str]:
+    return {r.id for r in policy.regions if policy.region_default(r, setting)}
+
+
+def _noticed(policy: Policy, setting: Setting) -> set[str]:
+    return {r.id for r in policy.regions if policy.notice_required(setting, r)}
+
+
+def _setting_changes(a: Policy, b: Policy) -> list[Change]:
+    """Settings matched by key. Widening: a new setting (a new purpose), a purpose or a
+    recipient changed or added, a default turned on in a region, a region where it is shown
+    added, a shorter notice or one required in fewer regions, GPC no longer an opt-out."""
+    out: list[Change] = []
+
+    def add(subject: str, before: Any, after: Any, widens: bool | None) -> None:
+        if before != after:
+            out.append(Change("setting", subject, before, after, widens))
+
+    sa = {s.key: s for s in a.settings}
+    sb = {s.key: s for s in b.settings}
+    for key in sorted(sa.keys() | sb.keys()):
+        x, y = sa.get(key), sb.get(key)
+        subject = f"settings.{key}"
+        if x is None or y is None:
+            # a new setting is a new purpose: data may now be used for it
+            add(subject, x and f"{a.purpose_of(x)} for {x.recipient or '-'}",
+                y and f"{b.purpose_of(y)} for {y.recipient or '-'}", y is not None)
+            continue
+        add(f"{subject}.purpose", a.purpose_of(x), b.purpose_of(y), True)
+        add(f"{subject}.recipient", x.recipient, y.recipient, y.recipient is not None)
+        add(f"{subject}.mechanism", x.mechanism, y.mechanism, None)
+        shown_a, shown_b = _shown(a, x), _shown(b, y)
+        add(f"{subject}.regions", shown_a, shown_b, bool(shown_b - shown_a))
+        on_a, on_b = _defaults_on(a, x), _defaults_on(b, y)
+        add(f"{subject}.default", on_a, on_b, bool(on_b - on_a))
+        # a shorter notice, or none, lets members in sooner
+        add(f"{subject}.notice_days", x.notice_days, y.notice_days,
+            _bound_widens(x.notice_days, y.notice_days, "earlier"))
+        n_a, n_b = _noticed(a, x), _noticed(b, y)
+        add(f"{subject}.notice_regions", n_a, n_b, bool(n_a - n_b))
+        gpc_a = set(x.gpc_regions) if x.gpc_opts_out else set()
+        gpc_b = set(y.gpc_regions) if y.gpc_opts_out else set()
+        add(f"{subject}.gpc_regions", gpc_a, gpc_b, bool(gpc_a - gpc_b))
+        add(f"{subject}.retroactive", x.retroactive, y.retroactive, None)
+        for field in ("name", "toggle", "path", "note"):
+            add(f"{subject}.{field}", getattr(x, field), getattr(y, field), None)
+    return out
 
 
 def _summary(r: Recognizer) -> str:

@@ -84,6 +84,8 @@ def parse_policy(data: bytes, origin: str = "<policy>") -> Policy:
         raise PolicyError(
             origin, [Problem("syntax", f"not valid TOML: {exc}", int(m.group(1)) if m else None)]
         ) from exc
+    # a policy written the older way has one [setting] table; errors name it as written
+    legacy = isinstance(raw.get("setting"), dict) and "settings" not in raw
     raw["sha256"] = hashlib.sha256(data).hexdigest()
     raw["origin"] = origin
     try:
@@ -91,19 +93,30 @@ def parse_policy(data: bytes, origin: str = "<policy>") -> Policy:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            loc = [str(p) for p in err["loc"]]
+            loc = _as_written([str(p) for p in err["loc"]], legacy)
             below = err.get("ctx", {}).get("error")
             if isinstance(below, FieldProblems):  # faults at fields below loc
                 for sub, message in below.problems:
-                    at = loc + [str(p) for p in sub]
+                    at = _as_written(loc + [str(p) for p in sub], legacy)
                     problems.append(Problem(".".join(at), message, _line_of(text, at)))
                 continue
             problems.append(Problem(".".join(loc) or "policy", err["msg"], _line_of(text, loc)))
         raise PolicyError(origin, problems) from exc
     found = taxonomy_problems(policy)
     if found:
-        raise PolicyError(origin, [Problem(f, m, _line_of(text, f.split("."))) for f, m in found])
+        problems = []
+        for f, m in found:
+            at = _as_written(f.split("."), legacy)
+            problems.append(Problem(".".join(at), m, _line_of(text, at)))
+        raise PolicyError(origin, problems)
     return policy
+
+
+def _as_written(loc: list[str], legacy: bool) -> list[str]:
+    """settings.0.x is setting.x in a policy written with the older single [setting]."""
+    if legacy and loc[:2] == ["settings", "0"]:
+        return ["setting", *loc[2:]]
+    return loc
 
 
 def _line_of(text: str, loc: list[str]) -> int | None:

@@ -56,12 +56,37 @@ class PolicyInfo(_Strict):
 
 
 class Setting(_Strict):
+    """One setting the member sees, for one purpose and one recipient (``[[settings]]``).
+
+    A ``consent`` setting is a switch the member turns on or off; an ``objection`` setting is
+    a form: the processing runs (``default = true``) until an upheld objection, recorded as an
+    event with value false, takes the member out. Both are read the same way at T."""
+
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    purpose: str | None = Field(
+        default=None, description="a fideslang data use; the policy's data_use when absent"
+    )
+    recipient: str | None = Field(
+        default=None, description="who receives the data for this purpose, e.g. Microsoft"
+    )
+    mechanism: Literal["consent", "objection"] = "consent"
+    # region ids where the setting is shown; None: every region of the policy
+    regions: list[str] | None = None
     default: bool
+    # per-region defaults, by region id (the first setting also reads [[regions]].default)
+    region_defaults: dict[str, bool] = Field(default_factory=dict)
     name: dict[str, str]
     toggle: dict[str, str]
     path: dict[str, list[str]]
     retroactive: bool = False
+    # Global Privacy Control (Sec-GPC: 1) counts as an opt-out in these regions
+    gpc_opts_out: bool = False
+    gpc_regions: list[str] = Field(default_factory=list)
+    # notice period: a member notified less than notice_days before T, or never, is not used
+    notice_days: int | None = Field(default=None, ge=0, le=3650)
+    # region ids the notice rule applies in; None: every region where the setting is shown
+    notice_regions: list[str] | None = None
+    note: str | None = None
 
     @field_validator("key")
     @classmethod
@@ -77,7 +102,32 @@ class Setting(_Strict):
         for field in ("name", "toggle", "path"):
             if "en" not in getattr(self, field):
                 raise ValueError(f"{field} needs an English ('en') text")
+        if self.gpc_regions and not self.gpc_opts_out:
+            raise ValueError("gpc_regions is set but gpc_opts_out is false")
+        if self.gpc_opts_out and not self.gpc_regions:
+            raise ValueError("gpc_opts_out = true needs gpc_regions (the region ids where it applies)")
+        if self.notice_regions is not None and self.notice_days is None:
+            raise ValueError("notice_regions is set but notice_days is not")
         return self
+
+    def referenced_regions(self) -> list[tuple[str, str]]:
+        """(field, region id) for every region id the setting names."""
+        out = [("regions", r) for r in self.regions or ()]
+        out += [("region_defaults", r) for r in self.region_defaults]
+        out += [("gpc_regions", r) for r in self.gpc_regions]
+        out += [("notice_regions", r) for r in self.notice_regions or ()]
+        return out
+
+
+class UnknownSetting(ValueError):
+    """A setting (purpose) name the policy does not define."""
+
+    def __init__(self, key: str, known: list[str], policy_id: str) -> None:
+        self.key = key
+        self.known = known
+        super().__init__(
+            f"policy {policy_id} has no setting {key!r}; its settings are {', '.join(known)}"
+        )
 
 
 class Region(_Strict):
@@ -304,7 +354,8 @@ class KindRule(_Strict):
 
 class Policy(_Strict):
     policy: PolicyInfo
-    setting: Setting
+    # the first setting is the primary one: what a build reads when no purpose is named
+    settings: list[Setting]
     regions: list[Region]
     minors: Minors = Minors()
     groups: Groups = Groups()
@@ -318,6 +369,18 @@ class Policy(_Strict):
     origin: str = ""
 
     _country_map: dict[str, Region] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _single_setting(cls, data: object) -> object:
+        """Policies written before several settings existed have one ``[setting]`` table:
+        it is the only entry of ``settings``."""
+        if isinstance(data, dict) and "setting" in data:
+            if "settings" in data:
+                raise ValueError("give [[settings]] or the older [setting], not both")
+            data = {**data, "settings": [data["setting"]]}
+            del data["setting"]
+        return data
 
     @field_validator("kinds")
     @classmethod
@@ -349,6 +412,26 @@ class Policy(_Strict):
             raise ValueError("regions: only one region may be rest_of_world")
         return self
 
+    @model_validator(mode="after")
+    def _settings(self) -> Policy:
+        if not self.settings:
+            raise ValueError("settings: the policy needs at least one setting")
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        seen: dict[str, int] = {}
+        ids = [r.id for r in self.regions]
+        for i, s in enumerate(self.settings):
+            if s.key in seen:
+                problems.append((("settings", i, "key"), f"{s.key!r} is already the key of setting "
+                                 f"{seen[s.key] + 1} (keys are unique)"))
+            seen.setdefault(s.key, i)
+            for field, rid in s.referenced_regions():
+                if rid not in ids:
+                    problems.append((("settings", i, field), f"{rid!r} is not a region id of the policy "
+                                     f"({', '.join(ids)})"))
+        if problems:
+            raise FieldProblems(problems)
+        return self
+
     # -- lookups used by every evaluator ---------------------------------------------------
     @property
     def id(self) -> str:
@@ -373,8 +456,44 @@ class Policy(_Strict):
             return None
         return self.country_regions().get(country)
 
-    def region_default(self, region: Region) -> bool:
-        return self.setting.default if region.default is None else region.default
+    @property
+    def setting(self) -> Setting:
+        """The primary setting (the first): what every command reads unless told a purpose."""
+        return self.settings[0]
+
+    def setting_keys(self) -> list[str]:
+        return [s.key for s in self.settings]
+
+    def setting_for(self, key: str | None = None) -> Setting:
+        """The setting named ``key`` (the primary one for None); a clear error otherwise."""
+        if key is None:
+            return self.settings[0]
+        for s in self.settings:
+            if s.key == key:
+                return s
+        raise UnknownSetting(key, self.setting_keys(), self.id)
+
+    def purpose_of(self, setting: Setting) -> str:
+        """The setting's fideslang data use (the policy's data_use when it names none)."""
+        return setting.purpose or self.policy.data_use
+
+    def region_default(self, region: Region, setting: Setting | None = None) -> bool:
+        s = setting or self.settings[0]
+        if region.id in s.region_defaults:
+            return s.region_defaults[region.id]
+        # [[regions]].default predates several settings: it is the primary setting's
+        if s is self.settings[0] and region.default is not None:
+            return region.default
+        return s.default
+
+    def shown_in(self, setting: Setting, region: Region) -> bool:
+        """Whether the setting (and so its purpose) applies to members of the region."""
+        return setting.regions is None or region.id in setting.regions
+
+    def notice_required(self, setting: Setting, region: Region) -> bool:
+        if setting.notice_days is None:
+            return False
+        return setting.notice_regions is None or region.id in setting.notice_regions
 
     def used_kinds(self) -> list[str]:
         return sorted(k for k, r in self.kinds.items() if r.used)

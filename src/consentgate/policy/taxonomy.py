@@ -65,6 +65,11 @@ def taxonomy_problems(policy: Policy) -> list[tuple[str, str]]:
         problems.append(
             ("policy.data_use", f"{policy.policy.data_use!r} is not a fideslang data use")
         )
+    for i, setting in enumerate(policy.settings):
+        if setting.purpose is not None and setting.purpose not in fideslang_data_uses():
+            problems.append(
+                (f"settings.{i}.purpose", f"{setting.purpose!r} is not a fideslang data use")
+            )
     if policy.policy.data_subject not in fideslang_data_subjects():
         problems.append(
             (

@@ -31,6 +31,7 @@ from consentgate.snapshot.card import add_dataset_card
 from consentgate.snapshot.context import BuildContext, BuildOptions, BuildResult, Progress
 from consentgate.snapshot.keys import key_id, load_key
 from consentgate.snapshot.manifest import file_entry, snapshot_id, utc_z
+from consentgate.snapshot.report import purpose_entry
 from consentgate.snapshot.steps.decide import decide_members
 from consentgate.snapshot.steps.publish import (
     MANIFEST_FORMAT,
@@ -64,6 +65,7 @@ def check_options(opts: BuildOptions) -> None:
 
 def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> BuildResult:
     check_options(opts)
+    opts.policy.setting_for(opts.purpose)  # an unknown purpose stops the build here
     out = Path(opts.out)
     key, _origin = load_key(opts.key_file)
     policy, as_of = opts.policy, opts.as_of
@@ -73,7 +75,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
         ctx = BuildContext(opts, tmp, progress)
         with ctx.step("read", "reading and checking the source"):
             read = read_source(opts.source, policy, tmp / "_work", memory)
-            consent = read_consent(opts.consent, as_of, tmp / "_consent")
+            consent = read_consent(opts.consent, as_of, tmp / "_consent", policy)
         # Redaction workers are forked first, before the engine starts its threads.
         pool = None
         if opts.engine == "duckdb":
@@ -89,7 +91,8 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
         try:
             inputs = bind_inputs(engine, read.source, consent.source)
             with ctx.step("members", "deciding members"):
-                members = decide_members(engine, inputs, policy, as_of, key)
+                members = decide_members(engine, inputs, policy, as_of, key,
+                                         opts.purpose)
             with ctx.step("records", "deciding records"):
                 decided = decide_records(inputs, policy, as_of, members.table)
                 if engine.name == "spark":
@@ -126,7 +129,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                     f"data has {data_rows} rows, lineage {lineage_rows}, "
                     f"{written.rows} were written"
                 )
-            snap_id = snapshot_id(as_of, policy.sha256, files)
+            snap_id = snapshot_id(as_of, policy.sha256, files, _non_primary(policy, opts.purpose))
             report = build_report(
                 snapshot_id=snap_id, policy=policy, as_of=as_of,
                 member_counts=members.counts, record_counts=record_counts,
@@ -134,6 +137,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                 consent=consent.info,
                 built_at=ctx.started_at, build_seconds=ctx.seconds,
                 data_quality=[f.to_json() for f in read.quality],
+                purpose=purpose_entry(policy, opts.purpose),
             )
             if report["records"]["used"] != data_rows:
                 raise RuntimeError(
@@ -175,6 +179,7 @@ def snapshot_manifest(
             "sha256": policy.sha256,
             "data_use": policy.policy.data_use,
         },
+        "purpose": report["purpose"],
         "inputs": {"source": source, "consent": consent},
         "pseudonym_key_id": key_id,
         "counts": {
@@ -189,6 +194,12 @@ def snapshot_manifest(
     manifest.update(extra or {})
     manifest["files"] = files
     return manifest
+
+
+def _non_primary(policy, purpose: str | None) -> str | None:  # type: ignore[no-untyped-def]
+    """The purpose, when it is not the primary setting (whose snapshot ids stay as before)."""
+    key = policy.setting_for(purpose).key
+    return None if key == policy.setting.key else key
 
 
 def register_published(registry: str, folder: Path) -> None:

@@ -74,6 +74,8 @@ def data_languages(folder: Path, manifest: dict) -> list[str]:
 def render_card(manifest: dict, languages: list[str]) -> str:
     """The card's text for this manifest (its own entry, if listed, plays no part)."""
     purpose = manifest.get("purpose")
+    if isinstance(purpose, dict):  # the setting the snapshot was built for
+        purpose = purpose.get("data_use")
     if not isinstance(purpose, str):
         purpose = manifest["policy"]["data_use"]
     entries = data_entries(manifest)

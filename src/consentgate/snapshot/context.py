@@ -39,6 +39,8 @@ class BuildOptions:
     # Spark: the master URL (spark://HOST:PORT, local[N], ...); None: $CONSENTGATE_SPARK_MASTER,
     # else spark-submit's --master, else local mode
     spark_master: str | None = None
+    # the setting (purpose) the snapshot is built for; None: the policy's primary one
+    purpose: str | None = None
 
 
 @dataclass

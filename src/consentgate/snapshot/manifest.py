@@ -68,9 +68,15 @@ def file_entry(root: Path, path: Path) -> dict:
     return entry
 
 
-def snapshot_id(as_of: dt.datetime, policy_sha256: str, files: list[dict]) -> str:
-    """Derived from what the snapshot holds: the same inputs give the same id."""
+def snapshot_id(
+    as_of: dt.datetime, policy_sha256: str, files: list[dict], purpose: str | None = None
+) -> str:
+    """Derived from what the snapshot holds: the same inputs give the same id. ``purpose``
+    (a setting other than the primary one) is part of it: two purposes may select the
+    same records."""
     h = hashlib.sha256(policy_sha256.encode())
+    if purpose is not None:
+        h.update(f"purpose={purpose}\n".encode())
     for f in files:
         h.update(f"{f['path']}={f['sha256']}\n".encode())
     stamp = as_of.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

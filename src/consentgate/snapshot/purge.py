@@ -36,6 +36,7 @@ from consentgate.snapshot.manifest import (
     snapshot_id,
     utc_z,
 )
+from consentgate.snapshot.report import purpose_entry, purpose_of_manifest
 from consentgate.snapshot.steps.publish import content_files, publish, staging, write_manifest
 from consentgate.snapshot.steps.read import read_consent, read_source
 from consentgate.snapshot.steps.report import build_report, write_report
@@ -216,7 +217,8 @@ def purge_snapshot(opts: PurgeOptions, progress: Progress | None = None) -> Purg
     with staging(out) as tmp:
         ctx = BuildContext(
             BuildOptions(source=opts.source, policy=policy, as_of=as_of, out=out,
-                         engine=opts.engine, consent=opts.consent),
+                         engine=opts.engine, consent=opts.consent,
+                         purpose=purpose_of_manifest(manifest)),
             tmp, progress,
         )
         with ctx.step("withdraw", f"deciding the snapshot's records again as of "
@@ -260,7 +262,10 @@ def _report_and_manifest(
 ) -> tuple[dict, dict]:  # type: ignore[no-untyped-def]
     as_of = ctx.opts.as_of  # the snapshot's own as-of time, T1
     files = content_files(tmp)
-    snap_id = snapshot_id(as_of, policy.sha256, files)
+    purpose = ctx.opts.purpose
+    key = policy.setting_for(purpose).key
+    snap_id = snapshot_id(as_of, policy.sha256, files,
+                          None if key == policy.setting.key else key)
     classes = list(policy.redaction.classes)
     placeholders = count_placeholders(tmp / "data", classes)
     old_manifest_sha = sha256_file(old / "manifest.json")
@@ -279,6 +284,7 @@ def _report_and_manifest(
         record_counts=record_counts, redactions=placeholders, engine=opts.engine,
         consent=consent.info, built_at=ctx.started_at, build_seconds=ctx.seconds,
         data_quality=[f.to_json() for f in read.quality], purge=purge,
+        purpose=purpose_entry(policy, purpose),
     )
     if report["records"]["used"] != kept:
         raise RuntimeError(f"counts say {report['records']['used']} records kept, data holds {kept}")

@@ -24,6 +24,25 @@ def _order(reasons) -> list[str]:
     return sorted(reasons, key=lambda r: (rank.get(r, 999), r))
 
 
+def purpose_entry(policy: Policy, purpose: str | None) -> dict:
+    """How the manifest and the report name the setting a snapshot was built for."""
+    s = policy.setting_for(purpose)
+    return {
+        "setting": s.key,
+        "data_use": policy.purpose_of(s),
+        "recipient": s.recipient,
+        "mechanism": s.mechanism,
+        "name": s.name["en"],
+        "notice_days": s.notice_days,
+    }
+
+
+def purpose_of_manifest(manifest: dict) -> str | None:
+    """The setting a snapshot was built for; None (the primary one) for a snapshot built
+    before snapshots named their purpose."""
+    return (manifest.get("purpose") or {}).get("setting")
+
+
 def build_report(
     *,
     snapshot_id: str,
@@ -39,6 +58,7 @@ def build_report(
     build_seconds: float | None = None,
     data_quality: list[dict] | None = None,
     purge: dict | None = None,
+    purpose: dict | None = None,
 ) -> dict:
     """The report as JSON. ``purge`` (a purged snapshot) names the snapshot it supersedes,
     the instant it was purged at and the records withdrawn by reason."""
@@ -76,6 +96,7 @@ def build_report(
             "engine": engine,
             **({"spark_master": engine_master} if engine_master else {}),
         },
+        "purpose": purpose or purpose_entry(policy, None),
         "consent": consent or {"kind": "source", "table": "preference_events"},
         "regions": {r.id: r.name for r in policy.regions},
         "members": {

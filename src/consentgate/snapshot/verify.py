@@ -108,6 +108,9 @@ def verify_snapshot(
             f"verifying with {policy.sha256[:12]}…",
         )
 
+    purpose = _check_purpose(root, manifest, policy, res)
+    if purpose is False:
+        return res
     as_of = parse_time(manifest["as_of"])
     purge = manifest.get("purge")
     purged = (purge.get("instants") or [purge["purged_at"]]) if purge else []
@@ -132,10 +135,39 @@ def verify_snapshot(
             res.ran(f"consent: ledger verified (tree of {consent_info['tree_size']} events), "
                     f"head #{consent_info['head_seq']} compared with the manifest's")
         _verify_records(root, source, consent_src, policy, instants, key, manifest, res, say,
-                        consent_dir, data_deleted=bool(deletion))
+                        consent_dir, data_deleted=bool(deletion), purpose=purpose)
     finally:
         shutil.rmtree(consent_dir, ignore_errors=True)
     return res
+
+
+def _check_purpose(
+    root: Path, manifest: dict, policy: Policy, res: VerifyResult
+) -> str | bool | None:
+    """The setting the snapshot was built for (None: the primary one, for snapshots built
+    before manifests named it); False when the policy has no such setting (nothing more
+    can be decided). The report must name the same purpose as the manifest."""
+    named = manifest.get("purpose")
+    if named is None:
+        res.ran(f"purpose: none named (built before purposes), decided as {policy.setting.key}")
+        return None
+    key = named.get("setting")
+    if key not in policy.setting_keys():
+        res.add("purpose", str(key), f"the snapshot was built for setting {key!r}, which "
+                f"policy {policy.id} does not define ({', '.join(policy.setting_keys())})")
+        return False
+    setting = policy.setting_for(key)
+    if named.get("data_use") != policy.purpose_of(setting):
+        res.add("purpose", key, f"the manifest names data use {named.get('data_use')!r}, the "
+                f"policy gives {policy.purpose_of(setting)!r}")
+    try:
+        report = json.loads((root / "report.json").read_text())
+    except (OSError, ValueError):
+        report = {}
+    if (report.get("purpose") or {}).get("setting") != key:
+        res.add("purpose", key, "the report does not name the purpose the manifest names")
+    res.ran(f"purpose: {key} ({policy.purpose_of(setting)}), the records decided for it")
+    return key
 
 
 def _check_log_extends(consent: object, built: dict, res: VerifyResult) -> None:
@@ -186,12 +218,13 @@ def _verify_records(
     say,
     workdir: Path,
     data_deleted: bool = False,
+    purpose: str | None = None,
 ) -> None:
     say("re-deciding every record with the reference evaluator")
     from consentgate.redaction import Redactor
 
     redactor = Redactor.from_policy(policy)
-    refs = [reference_for(policy, source, t, consent_src) for t in instants]
+    refs = [reference_for(policy, source, t, consent_src, purpose=purpose) for t in instants]
     data = [] if data_deleted else data_files(snapshot)
     lineage = lineage_files(snapshot)
     # The reference decisions go to a side file, so the comparison runs in DuckDB with flat

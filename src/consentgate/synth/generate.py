@@ -19,6 +19,7 @@ from consentgate.synth import timeline
 from consentgate.synth.groups import generate_groups
 from consentgate.synth.lang import LANGUAGES
 from consentgate.synth.members import generate_members
+from consentgate.synth.notifications import generate_notifications
 from consentgate.synth.pii import Pools
 from consentgate.synth.preferences import generate_preferences
 from consentgate.synth.records import SPAN_SCHEMA, RunContext, build_chunk
@@ -135,6 +136,11 @@ def _generate_into(work: Path, n: int, seed: int, report: Progress, stats: Gener
     files["preference_events.parquet"] = write_table(prefs, work / "preference_events.parquet")
     stats.counts["preference_events"] = prefs.num_rows
     report("preference_events", prefs.num_rows)
+
+    notices = generate_notifications(m, seed)
+    files["notifications.parquet"] = write_table(notices, work / "notifications.parquet")
+    stats.counts["notifications"] = notices.num_rows
+    report("notifications", notices.num_rows)
 
     pools = Pools(seed, _pool_size(n))
     report("pools", _pool_size(n))

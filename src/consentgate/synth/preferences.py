@@ -15,6 +15,8 @@ from consentgate.synth import timeline
 from consentgate.synth.members import Members, quota
 
 OTHER_SETTING = "data_sharing"
+MICROSOFT_SETTING = "microsoft_ai_sharing"  # the UK-only row
+_SETTINGS = (SETTING_KEY, OTHER_SETTING, MICROSOFT_SETTING)
 SOURCES = ("web", "api", "import", "objection_form", "gpc")
 _OFF_SOURCES = (0.5, 0.08, 0.1, 0.2, 0.12)
 _ON_SOURCES = (0.7, 0.15, 0.15, 0.0, 0.0)
@@ -54,7 +56,7 @@ class _Events:
         self.value.append(np.broadcast_to(np.asarray(value, dtype=bool), (n,)).copy())
         self.time.append(time.astype(np.int64))
         self.source.append(source.astype(np.int64))
-        self.setting.append(np.full(n, setting == SETTING_KEY))
+        self.setting.append(np.full(n, _SETTINGS.index(setting)))
 
 
 def _sources(rng: np.random.Generator, n: int, on: bool) -> np.ndarray:
@@ -153,6 +155,12 @@ def generate_preferences(m: Members, seed: int) -> pa.Table:
         source = np.where(on, _sources(rng, len(extra), True), _sources(rng, len(extra), False))
         ev.add(extra, on, _times(rng, m.joined[extra], hi[extra]), source, setting=OTHER_SETTING)
 
+    # UK members who refuse Microsoft's AI training, some of whom keep LinkedIn's on
+    uk = np.flatnonzero(room & (m.country == "GB") & (rng.random(n) < 0.15))
+    if len(uk):
+        ev.add(uk, False, _times(rng, m.joined[uk], hi[uk]), _sources(rng, len(uk), False),
+               setting=MICROSOFT_SETTING)
+
     # minors who switch the setting on explicitly (they stay excluded)
     minors = np.flatnonzero(m.is_minor_at_ref() & room)
     who = rng.permutation(minors)[: quota(len(minors), 0.12, 1 if len(minors) else 0)]
@@ -165,10 +173,10 @@ def generate_preferences(m: Members, seed: int) -> pa.Table:
     time = np.concatenate(ev.time)
     value = np.concatenate(ev.value)
     source = np.concatenate(ev.source)
-    is_key = np.concatenate(ev.setting)
+    which = np.concatenate(ev.setting)
     seq = np.arange(len(member))
     order = np.lexsort((seq, time, member))
-    setting = np.where(is_key[order], SETTING_KEY, OTHER_SETTING).astype(object)
+    setting = np.array(_SETTINGS, dtype=object)[which[order]]
     return pa.Table.from_arrays(
         [
             m.member_id.take(member[order]),

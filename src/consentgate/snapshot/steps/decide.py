@@ -21,9 +21,10 @@ class MemberStep:
 
 
 def decide_members(
-    engine: Engine, inputs: Inputs, policy: Policy, as_of: dt.datetime, key: bytes
+    engine: Engine, inputs: Inputs, policy: Policy, as_of: dt.datetime, key: bytes,
+    purpose: str | None = None,
 ) -> MemberStep:
-    decided = member_decisions(inputs, policy, as_of)
+    decided = member_decisions(inputs, policy, as_of, purpose)
     shared = None
     if not policy.redaction.pseudonymize_author:
         author = decided.member_id

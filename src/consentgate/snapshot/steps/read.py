@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from consentgate.contract.checks import Finding, check_keys, data_quality
+from consentgate.contract.checks import Finding, check_keys, check_settings, data_quality
 from consentgate.contract.source import Source, open_source
 from consentgate.policy.model import Policy
 from consentgate.snapshot.consent import open_consent
@@ -51,16 +51,30 @@ def read_source(
     column, a wrong type, or a null, empty or duplicate key."""
     source = open_source(path)
     check_keys(source, workdir, memory_limit)
+    check_settings(source, policy.setting_keys())
     fingerprints = source.fingerprints()
+    quality = data_quality(source, set(policy.kinds))
+    if not source.has_table("notifications") and any(
+        st.notice_days is not None for st in policy.settings
+    ):
+        quality.append(Finding(
+            "notifications_missing", "notifications", "notified_at", 0, (),
+            "(the source has no notifications table): nobody was told, so every member of a "
+            "region where the setting needs notice is left out as not_notified"))
     return SourceRead(
         source=source,
         fingerprints=fingerprints,
         fingerprint=combined_fingerprint(fingerprints),
-        quality=data_quality(source, set(policy.kinds)),
+        quality=quality,
     )
 
 
-def read_consent(consent: str | None, as_of: dt.datetime, folder: Path) -> ConsentRead:
-    """Consent from the source itself, another source, or the ledger (verified first)."""
+def read_consent(
+    consent: str | None, as_of: dt.datetime, folder: Path, policy: Policy | None = None
+) -> ConsentRead:
+    """Consent from the source itself, another source, or the ledger (verified first); its
+    setting names are checked against ``policy`` when given."""
     src, info = open_consent(consent, as_of, folder)
+    if src is not None and policy is not None:
+        check_settings(src, policy.setting_keys(), ("preference_events",))
     return ConsentRead(src, info)

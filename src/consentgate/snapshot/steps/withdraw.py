@@ -107,7 +107,13 @@ def decide_again(
     files = lineage_files(snapshot)
     if not files:
         raise FileNotFoundError(f"{snapshot}: no lineage (lineage/part-*.parquet) to withdraw from")
-    members = engine.materialize(member_decisions(inputs, policy, as_of), "t2_members")
+    import json
+
+    manifest = json.loads((Path(snapshot) / "manifest.json").read_text())
+    # decided again for the purpose the snapshot was built for
+    purpose = (manifest.get("purpose") or {}).get("setting")
+    members = engine.materialize(member_decisions(inputs, policy, as_of, purpose),
+                                 "t2_members")
     lineage = engine.read_parquet(files, "snapshot_lineage")
     # only the snapshot's records are decided again: the join below then holds as many rows
     # as the snapshot, not as the whole source (memory stays under the engine's limit)

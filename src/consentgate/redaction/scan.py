@@ -319,9 +319,11 @@ class _Scan:
         Never a date, an IP address or an amount. Next to a phone word (before or after,
         and closer than a word such as "order" or "invoice"), a number valid in any country
         is a phone number. Without one, it must be valid in a country of data/phones.toml
-        and written as phone numbers are there: with its trunk prefix 0, or grouped as that
-        country groups them; and a number grouped like a thousands figure ("23 456 789")
-        needs nine digits or more."""
+        and written as phone numbers are there: with its trunk prefix, grouped as that
+        country groups them, or as one run of the country's only length where there is no
+        trunk prefix ("38530395" in Denmark). A number grouped like a thousands figure
+        ("23 456 789") needs nine digits or more and to be a mobile number, and one grouped
+        with dots or no-break spaces ("206.324.431") is a count."""
         if P.DATE_LIKE.fullmatch(value) or P.DATE_INSIDE.search(value):
             return False
         if _IPV4.fullmatch(value):

@@ -131,3 +131,16 @@ def test_indias_pan_needs_its_name() -> None:
     value = "AAPPV8261K"  # python-stdnum's documented PAN
     assert classes_at(f"My PAN is {value}.", value) == {"national_id"}
     assert classes_at(f"Order {value} shipped.", value) == set()
+
+
+def test_a_luhn_number_named_as_an_id_that_no_identifier_accepts() -> None:
+    # 13 Luhn-valid digits (a Maestro length) next to an identity word: two identifier
+    # shapes match it whole and both checks fail; the scan goes on (it used to raise), and
+    # a 13-digit number named as an identity number is no card (South Africa's rule)
+    from stdnum import luhn
+
+    value = "5012555917475"
+    assert luhn.is_valid(value)
+    text = f"My ID number: {value}. Call me on +33 6 12 34 56 78."
+    assert classes_at(text, value) == set()
+    assert [f.cls for f in R.find(text)] == ["phone"]

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from consentgate.redaction.id_checks import de_rvnr_ok, es_nuss_ok, hu_personal_ok
 from consentgate.redaction.vocabulary import IdSpec, national_ids
-
-_OWN_CHECKS = {"hu_personal": hu_personal_ok, "de_rvnr": de_rvnr_ok, "es_nuss": es_nuss_ok}
 
 
 @dataclass(frozen=True)
@@ -108,7 +107,7 @@ def check_validators(specs: tuple[IdSpec, ...]) -> None:
             except ImportError as exc:
                 raise ValueError(f"national_ids.toml: {spec.name} ({spec.country}): no "
                                  f"python-stdnum module {v!r}") from exc
-        elif v not in ("nino", "hkid", *_OWN_CHECKS):
+        elif v not in _OWN_CHECKS:
             raise ValueError(f"national_ids.toml: {spec.name} ({spec.country}): unknown "
                              f"validator {v!r}")
 
@@ -126,10 +125,6 @@ def valid(validator: str, value: str) -> bool:
             return spaceless != value and bool(mod.is_valid(spaceless))
         except Exception:  # a validator that raises on odd input: not a valid number
             return False
-    if validator == "nino":
-        return nino_ok(value)
-    if validator == "hkid":
-        return hkid_ok(value)
     if validator in _OWN_CHECKS:
         return _OWN_CHECKS[validator](value)
     raise ValueError(f"unknown validator {validator!r}")
@@ -175,6 +170,13 @@ def hkid_ok(candidate: str) -> bool:
     total = sum(v * w for v, w in zip(values, range(9, 1, -1), strict=True))
     total += 10 if check == "A" else int(check) if check.isdigit() else 99
     return total % 11 == 0
+
+
+# Validators of our own, by the name national_ids.toml gives them
+_OWN_CHECKS: dict[str, Callable[[str], bool]] = {
+    "nino": nino_ok, "hkid": hkid_ok,
+    "hu_personal": hu_personal_ok, "de_rvnr": de_rvnr_ok, "es_nuss": es_nuss_ok,
+}
 
 
 def id_cue_words() -> list[str]:

@@ -68,6 +68,7 @@ class _Region:
                    for lead, pattern in self.prefixless)
 
 
+@cache
 def _region(code: str) -> _Region | None:
     meta = PhoneMetadata.metadata_for_region(code)
     if meta is None or meta.general_desc is None or not meta.general_desc.national_number_pattern:
@@ -277,11 +278,6 @@ def _fictional(parsed: phonenumbers.PhoneNumber) -> bool:
     return _fictional_nsn(str(parsed.country_code), str(parsed.national_number))
 
 
-@cache
-def _region_of(code: str) -> _Region | None:
-    return _region(code)
-
-
 def _valid_intl_nsn(number: str) -> bool | None:
     """Is the international number ``number`` (country code first) valid, by our own
     tables (the same metadata, patterns compiled once)? None: not decided here (a
@@ -293,7 +289,7 @@ def _valid_intl_nsn(number: str) -> bool | None:
         if codes is None:
             continue
         nsn = number[n:]
-        regions = [_region_of(c) for c in codes]
+        regions = [_region(c) for c in codes]
         if any(r is None for r in regions):
             return None
         for region in regions:

@@ -19,8 +19,8 @@ Which texts can hold a finding (the row gate in ``redactor``): a text with ``@``
 with six digits at most two characters apart (:data:`patterns.DIGITS6`, which every
 non-email, non-salary candidate must contain: checked below; IBANs of mostly letters and
 India's PAN, five letters, four digits and a letter, are let through by shapes of their
-own), or a text with a digit and a salary cue word. Texts outside the gate give no finding here either, so the per-text
-and the batch paths agree.
+own), or a text with a digit and a salary cue word. Texts outside the gate give no finding
+here either, so the per-text and the batch paths agree.
 """
 
 from __future__ import annotations
@@ -251,11 +251,14 @@ class _Scan:
             return self._found("iban", start, iban_end)
         if branch == "id":
             cued: bool | None = None  # looked for once, when an identifier needs it
+            checked_names = False
             for spec in I.BY_NAME[sub].specs:
                 if not I.valid(spec.validator, value):
                     continue
-                if self._named_otherwise(start):
-                    return None  # "your order A1234567 shipped": an order number
+                if not checked_names:
+                    if self._named_otherwise(start):
+                        return None  # "your order A1234567 shipped": an order number
+                    checked_names = True
                 if spec.cue_required:
                     if cued is None:
                         cued = self._cue_near(P.ID_CUE, start, end, ID_CUE_WINDOW,
@@ -286,9 +289,9 @@ class _Scan:
                 continue
             m = pattern.match(self.text, anchor)
             if m is not None and m.end() >= end:
-                end = self._accept(other, anchor, m.end())
-                if end is not None:
-                    return end
+                accepted = self._accept(other, anchor, m.end())
+                if accepted is not None:
+                    return accepted
         return None
 
     def _phone_found(self, start: int, end: int) -> int | None:
@@ -345,7 +348,8 @@ class _Scan:
         if yes is None and self._cue_after(P.PHONE_AFTER_CUE, end, PHONE_CUE_AFTER_WINDOW,
                                            introduces_next=True):
             yes = 0
-        groups = tuple(len(g) for g in _DIGIT_RUN.findall(value))
+        runs = _DIGIT_RUN.findall(value)
+        groups = tuple(len(g) for g in runs)
         if yes is not None:
             # six digits only as a run or in space-separated groups ("106/101" is no number)
             short_ok = len(number) >= 7 or not any(c in value for c in "/.-")
@@ -360,7 +364,6 @@ class _Scan:
                     or phones.full_length_run(number))
         if len(number) < 7:
             return False
-        runs = _DIGIT_RUN.findall(value)
         if len(number) == 7 and (len(runs) < 2 or any(_YEAR_GROUP.fullmatch(g) for g in runs)):
             return False  # "320 1990" is a count and a year; "522 3784" in Iceland is a number
         if not number.startswith("0") and (

@@ -15,7 +15,7 @@ UTC = dt.UTC
 POLICY = load_policy("linkedin-2025")
 T = dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 DEADLINE = T - dt.timedelta(days=46)  # the shipped notice period
-GENAI, MICROSOFT, ADS = POLICY.setting_keys()
+GENAI, MICROSOFT, ADS, OTHER_AI = POLICY.setting_keys()
 US = dt.timedelta(microseconds=1)
 
 

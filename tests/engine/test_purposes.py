@@ -22,7 +22,7 @@ POLICY = load_policy("linkedin-2025")
 T = dt.datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 DEADLINE = T - dt.timedelta(days=46)
 US = dt.timedelta(microseconds=1)
-GENAI, MICROSOFT, ADS = POLICY.setting_keys()
+GENAI, MICROSOFT, ADS, OTHER_AI = POLICY.setting_keys()
 
 
 def boundary_tables() -> tuple[dict, dict[str, dict[str, str]]]:

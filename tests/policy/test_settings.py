@@ -25,8 +25,8 @@ def _problems(text: str) -> list:
 
 def test_shipped_rows() -> None:
     assert POLICY.setting_keys() == ["data_for_genai_improvement", "microsoft_ai_sharing",
-                                     "data_sharing"]
-    genai, microsoft, ads = POLICY.settings
+                                     "data_sharing", "other_ai_uses"]
+    genai, microsoft, ads, other = POLICY.settings
     assert POLICY.setting is genai and POLICY.setting_for(None) is genai
     assert POLICY.purpose_of(genai) == "train_ai_system" and genai.recipient == "LinkedIn"
     assert microsoft.name["en"] == (
@@ -39,6 +39,9 @@ def test_shipped_rows() -> None:
     assert POLICY.purpose_of(ads) == "marketing.advertising.third_party.targeted"
     assert ads.gpc_opts_out and ads.gpc_regions == ["us"]
     assert not POLICY.shown_in(ads, POLICY.region_for("FR"))  # outside the EU/EEA and CH only
+    # other AI uses: an objection (GDPR Art. 21), in the EU/EEA, Switzerland and the UK
+    assert other.mechanism == "objection" and other.default is True
+    assert POLICY.shown_in(other, POLICY.region_for("FR")) and not POLICY.shown_in(other, us)
     # the notice: 2025-09-18 -> 2025-11-03 is 46 days, in the regions of that rollout
     assert genai.notice_days == 46
     assert POLICY.notice_required(genai, POLICY.region_for("FR"))

@@ -21,7 +21,7 @@ from tests.conftest import write_source
 UTC = dt.UTC
 POLICY = load_policy("linkedin-2025")
 T = dt.datetime(2026, 1, 15, tzinfo=UTC)
-GENAI, MICROSOFT, ADS = POLICY.setting_keys()
+GENAI, MICROSOFT, ADS, OTHER_AI = POLICY.setting_keys()
 TOLD = dt.datetime(2025, 9, 18, tzinfo=UTC)
 runner = CliRunner()
 

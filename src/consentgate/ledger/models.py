@@ -127,9 +127,45 @@ class ChainV1Row(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class ObjectionRow(Base):
+    """A member's objection to one purpose (GDPR Art. 21), filed then answered once.
+
+    Unlike the log's tables, a row changes once: from ``pending`` to ``upheld`` or
+    ``rejected`` with the decision's time, author and reason (triggers in the migration refuse
+    every other update and every delete). An upheld objection also appends a preference
+    event (value false, source ``objection``) to the log, in the same transaction; its
+    receipt id is kept here."""
+
+    __tablename__ = "ledger_objections"
+
+    objection_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    member_id: Mapped[str] = mapped_column(String(128))
+    setting: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16))
+    jurisdiction: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(32))
+    policy_id: Mapped[str] = mapped_column(String(64))
+    policy_version: Mapped[str] = mapped_column(String(32))
+    filed_us: Mapped[int] = mapped_column(BigInteger)
+    due_us: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    decided_us: Mapped[int | None] = mapped_column(BigInteger)
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    reason: Mapped[str | None] = mapped_column(Text)
+    event_receipt_id: Mapped[str | None] = mapped_column(String(36))
+
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'upheld', 'rejected')", name="status"),
+        Index("ix_ledger_objections_member", "member_id", "filed_us"),
+        Index("ix_ledger_objections_status", "status", "due_us"),
+    )
+
+
 events_table = EventRow.__table__
 nodes_table = NodeRow.__table__
 head_table = HeadRow.__table__
 tree_heads_table = TreeHeadRow.__table__
 keys_table = KeyRow.__table__
 chain_v1_table = ChainV1Row.__table__
+objections_table = ObjectionRow.__table__

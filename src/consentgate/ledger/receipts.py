@@ -16,12 +16,20 @@ from typing import Any
 
 from consentgate.contract.schema import ERASURE_SETTING
 from consentgate.ledger.chain import CHAIN_FORMAT, StoredEvent, format_time
-from consentgate.policy.model import Policy
+from consentgate.policy.model import Policy, Setting
 
 SCHEMA_VERSION = "ISO/IEC TS 27560:2023"
 RECEIPT_FORMAT = "consentgate-receipt-1"
 KANTARA_VERSION = "KI-CR-v1.1.0"
 PURPOSE = "Train, fine-tune, evaluate and improve content-generating AI models"
+# Plain words for the purposes of the shipped policy's settings; others read fideslang's name.
+PURPOSES = {
+    "train_ai_system": PURPOSE,
+    "marketing.advertising.third_party.targeted":
+        "Share data with an affiliate for targeted advertising",
+    "personalize": "Personalise the service, keep it safe and secure, and train AI models "
+                   "that do not generate content",
+}
 
 
 @dataclass(frozen=True)
@@ -50,16 +58,34 @@ def _state(event: StoredEvent) -> tuple[str, str]:
     return ("opt_in", "opted_in") if event.value else ("opt_out", "opted_out")
 
 
+def _setting(policy: Policy, key: str) -> Setting:
+    """The event's setting (the primary one for an erasure request or an unknown key)."""
+    return policy.setting_for(key) if key in policy.setting_keys() else policy.setting
+
+
+def purpose_text(policy: Policy, setting: Setting) -> str:
+    use = policy.purpose_of(setting)
+    if use in PURPOSES:
+        return PURPOSES[use]
+    from consentgate.policy.taxonomy import data_use_name
+
+    return data_use_name(use)
+
+
+def _purpose(policy: Policy, event: StoredEvent) -> str:
+    return purpose_text(policy, _setting(policy, event.setting))
+
+
 def _setting_name(policy: Policy, language: str | None, event: StoredEvent) -> str:
     lang = (language or "en").split("-")[0]
     if is_erasure(event):
         return ERASURE_NAMES.get(lang, ERASURE_NAMES["en"])
-    names = policy.setting.name
+    names = _setting(policy, event.setting).name
     return names.get(lang, names["en"])
 
 
-def _path(policy: Policy, language: str | None) -> str:
-    paths = policy.setting.path
+def _path(policy: Policy, language: str | None, key: str | None = None) -> str:
+    paths = _setting(policy, key or policy.setting.key).path
     return " → ".join(paths.get((language or "en").split("-")[0], paths["en"]))
 
 
@@ -78,9 +104,16 @@ def _withdrawal(policy: Policy, event: StoredEvent) -> str:
             "dataset includes the member's data, and withdrawal lists name their records "
             "in the datasets built before"
         )
+    setting = _setting(policy, event.setting)
+    if setting.mechanism == "objection":
+        return (
+            f"An upheld objection (GDPR Art. 21) stands; a new objection to another purpose: "
+            f"Settings: {_path(policy, event.language, setting.key)}; "
+            "API: POST /api/v1/me/objections"
+        )
     how = (
-        f"Settings: {_path(policy, event.language)}, switch "
-        f"\"{policy.setting.toggle['en']}\" (on or off at any time); "
+        f"Settings: {_path(policy, event.language, setting.key)}, switch "
+        f"\"{setting.toggle['en']}\" (on or off at any time); "
         f"API: PUT /api/v1/me/settings/{event.setting} with {{\"value\": false}}"
     )
     if policy.policy.objection_url:
@@ -121,8 +154,9 @@ def receipt_27560(
             {
                 "purposes": [
                     {
-                        "purpose": PURPOSE,
-                        "purpose_type": policy.policy.data_use,
+                        "purpose": _purpose(policy, event),
+                        "purpose_type": policy.purpose_of(_setting(policy, event.setting)),
+                        "recipient": _setting(policy, event.setting).recipient,
                         "lawful_basis": policy.policy.legal_basis,
                         "setting": event.setting,
                         "setting_name": _setting_name(policy, event.language, event),
@@ -143,7 +177,7 @@ def receipt_27560(
                 "collection_method": event.source,
                 "processing_method": "automated",
                 "withdrawal_method": _withdrawal(policy, event),
-                "retroactive": policy.setting.retroactive,
+                "retroactive": _setting(policy, event.setting).retroactive,
                 "policy": {"id": event.policy_id, "version": event.policy_version},
             }
         ],
@@ -194,13 +228,13 @@ def receipt_kantara(
                 "service": _setting_name(policy, event.language, event),
                 "purposes": [
                     {
-                        "purpose": PURPOSE,
-                        "purposeCategory": [policy.policy.data_use],
+                        "purpose": _purpose(policy, event),
+                        "purposeCategory": [policy.purpose_of(_setting(policy, event.setting))],
                         "consentType": "EXPLICIT",
                         "piiCategory": sorted({p["pii_type"] for p in _pii(policy)}),
                         "primaryPurpose": True,
                         "termination": _withdrawal(policy, event),
-                        "thirdPartyDisclosure": False,
+                        "thirdPartyDisclosure": _third_party(policy, event),
                     }
                 ],
             }
@@ -210,4 +244,62 @@ def receipt_kantara(
         "x-consentgate": {"value": event.value, "event_type": event_type,
                           "event_state": event_state, "seq": event.seq, "hash": event.hash,
                           **({"log": log} if log is not None else {})},
+    }
+
+
+def _third_party(policy: Policy, event: StoredEvent) -> bool:
+    """Whether the event's purpose sends data to another recipient than the primary one's
+    (the UK's Microsoft row, ads data sharing)."""
+    recipient = _setting(policy, event.setting).recipient
+    return recipient is not None and recipient != policy.setting.recipient
+
+
+def objection_receipt(objection: Any, policy: Policy,
+                      controller: Controller | None = None) -> dict[str, Any]:
+    """The receipt of a filed objection (``ledger.objections.Objection``): what was
+    objected to, when, the answer due date and, once answered, the answer. An upheld
+    objection's opt-out event has its own receipt, with its proof of inclusion in the log."""
+    from consentgate.ledger.chain import format_time
+
+    controller = controller or Controller(url=policy.policy.notice_url)
+    setting = _setting(policy, objection.setting)
+    lang = (objection.language or "en").split("-")[0]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "record_id": objection.objection_id,
+        "pii_principal_id": objection.member_id,
+        "receipt": {"receipt_id": objection.objection_id, "schema_version": SCHEMA_VERSION,
+                    "format": "consentgate-objection-receipt-1"},
+        "notice": {"privacy_notice": policy.policy.notice_url,
+                   "notice_version": policy.policy.notice_version,
+                   "language": objection.language},
+        "processing": [{
+            "purposes": [{
+                "purpose": purpose_text(policy, setting),
+                "purpose_type": policy.purpose_of(setting),
+                "lawful_basis": policy.policy.legal_basis,
+                "setting": setting.key,
+                "setting_name": setting.name.get(lang, setting.name["en"]),
+                "recipient": setting.recipient,
+            }],
+            "pii_controllers": [{"id": "controller", "name": controller.name,
+                                 "url": controller.url, "contact": controller.contact,
+                                 "address": controller.address, "type": "controller"}],
+            "jurisdiction": objection.jurisdiction,
+            "collection_method": objection.source,
+            "policy": {"id": objection.policy_id, "version": objection.policy_version},
+        }],
+        "event": [{
+            "event_time": format_time(objection.filed_at),
+            "entity_id": objection.member_id,
+            "event_type": "objection",
+            "event_state": f"objection_{objection.status}",
+            "method": objection.source,
+            "right": "GDPR Art. 21(1)",
+            "grounds": objection.text,
+            "answer_due_by": format_time(objection.due_at),
+            "answered_at": format_time(objection.decided_at) if objection.decided_at else None,
+            "answer_reason": objection.reason,
+            "opt_out_receipt_id": objection.event_receipt_id,
+        }],
     }

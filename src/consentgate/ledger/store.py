@@ -315,6 +315,29 @@ class Ledger:
                 return _row_to_event(first), True
             return self._append_locked(conn, [event])[0], False
 
+    def record_once(self, event: NewEvent) -> tuple[StoredEvent, bool]:
+        """Record a live event unless the member already has one of the same setting from
+        the same source (a Global Privacy Control signal is recorded once, however many
+        requests carry it). The check runs inside the write transaction, after the head is
+        locked, as for erasure requests. Returns (the first such event, whether it was
+        already there)."""
+        check_event(event)
+        if event.effective_at is not None:
+            raise EventRejected("a live change takes effect when it is recorded")
+        cols = events_table.c
+        with self._write() as conn:
+            _lock_head(conn)
+            first = conn.execute(
+                select(events_table)
+                .where(cols.member_id == event.member_id, cols.setting == event.setting,
+                       cols.source == event.source)
+                .order_by(cols.effective_us, cols.seq)
+                .limit(1)
+            ).first()
+            if first is not None:
+                return _row_to_event(first), True
+            return self._append_locked(conn, [event])[0], False
+
     def import_events(self, events: Iterable[NewEvent]) -> ImportResult:
         """Record events that happened elsewhere (their own ``effective_at``), skipping any
         the ledger already holds, so that importing the same file twice adds nothing."""

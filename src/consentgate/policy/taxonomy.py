@@ -26,6 +26,15 @@ def fideslang_data_uses() -> frozenset[str]:
 
 
 @cache
+def data_use_name(key: str) -> str:
+    """fideslang's name of a data use (the key itself when fideslang has none)."""
+    for use in DEFAULT_TAXONOMY.data_use:
+        if use.fides_key == key:
+            return use.name or key
+    return key
+
+
+@cache
 def fideslang_data_subjects() -> frozenset[str]:
     return frozenset(s.fides_key for s in DEFAULT_TAXONOMY.data_subject)
 

@@ -11,20 +11,27 @@ from typing import Annotated, Any, Literal
 import pyarrow.parquet as pq
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, Response
 from fastapi.security import APIKeyHeader, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from consentgate.ledger.errors import EventRejected
 from consentgate.ledger.exchange import META_HEAD_HASH, META_HEAD_SEQ, events_table_as_of
+from consentgate.ledger.objections import STATUSES, Objection
+from consentgate.ledger.receipts import objection_receipt
 from consentgate.ledger.store import NewEvent, SettingState
 from consentgate.ledger.verify import verify_ledger
+from consentgate.policy.model import Setting
 from consentgate.service.auth import MemberIdentity, bearer_member, require_admin
 from consentgate.service.core import ReceiptFormat, SettingsService, SettingView
 from consentgate.service.i18n import pick_language
 from consentgate.service.members import MemberProfile
 from consentgate.service.schemas import (
     ERROR_RESPONSES,
+    AdminObjectionOut,
+    AdminObjectionsOut,
     ChangeIn,
     ChangeOut,
     ContractEvent,
+    DecisionIn,
     DeletedSnapshotOut,
     ErasureIn,
     ErasureOut,
@@ -37,8 +44,14 @@ from consentgate.service.schemas import (
     ImportIn,
     ImportOut,
     NotIncludedOut,
+    ObjectionFiledOut,
+    ObjectionIn,
+    ObjectionOut,
+    ObjectionsOut,
     ProblemOut,
+    SettingKey,
     SettingOut,
+    SettingsOut,
     UsageEventOut,
     UsageModelOut,
     UsageOut,
@@ -93,18 +106,33 @@ async def admin(request: Request, _: Annotated[Any, Depends(admin_scheme)] = Non
     require_admin(_service(request).config, request)
 
 
+async def member_with_gpc(
+    request: Request, identity: Annotated[MemberIdentity, Depends(member)]
+) -> MemberIdentity:
+    """The member, after recording the opt-out a ``Sec-GPC: 1`` header means for them
+    (once per setting; see ``SettingsService.honour_gpc``)."""
+    if request.headers.get("sec-gpc", "").strip() == "1":
+        await run_in_threadpool(_service(request).honour_gpc, identity.member_id,
+                                identity.language)
+    return identity
+
+
 # Module-level aliases: FastAPI resolves string annotations in the module's namespace.
-Member = Annotated[MemberIdentity, Depends(member)]
+Member = Annotated[MemberIdentity, Depends(member_with_gpc)]
 Lang = Annotated[Literal["en", "fr"] | None, Query(description="Language of the texts")]
 
 
 def setting_out(
-    service: SettingsService, state: SettingState, profile: MemberProfile, language: str
+    service: SettingsService, state: SettingState, profile: MemberProfile, language: str,
+    setting: Setting | None = None,
 ) -> SettingOut:
-    setting = service.policy.setting
+    setting = setting or service.policy.setting
     last = state.last_event
     return SettingOut(
         setting=setting.key,
+        purpose=service.policy.purpose_of(setting),
+        recipient=setting.recipient,
+        mechanism=setting.mechanism,
         name=setting.name.get(language, setting.name["en"]),
         toggle=setting.toggle.get(language, setting.toggle["en"]),
         value=state.value,
@@ -116,6 +144,28 @@ def setting_out(
         retroactive=setting.retroactive,
         language=language,  # type: ignore[arg-type]
     )
+
+
+def objection_receipt_json(service: SettingsService, o: Objection) -> dict[str, Any]:
+    return objection_receipt(o, service.policy, service.config.controller)
+
+
+def objection_out(service: SettingsService, o: Objection, language: str,
+                  admin: bool = False) -> ObjectionOut:
+    setting = service.policy.setting_for(o.setting) if o.setting in \
+        service.policy.setting_keys() else None
+    fields: dict[str, Any] = dict(
+        objection_id=o.objection_id, setting=o.setting,
+        setting_name=setting.name.get(language, setting.name["en"]) if setting else o.setting,
+        text=o.text, status=o.status, filed_at=o.filed_at, answer_due_by=o.due_at,
+        overdue=o.overdue(service.now()), decided_at=o.decided_at, reason=o.reason,
+        event_receipt_id=o.event_receipt_id,
+        receipt_url=f"/api/v1/me/objections/{o.objection_id}/receipt",
+    )
+    if admin:
+        return AdminObjectionOut(**fields, member_id=o.member_id, jurisdiction=o.jurisdiction,
+                                 decided_by=o.decided_by)
+    return ObjectionOut(**fields)
 
 
 def usage_out(
@@ -179,17 +229,20 @@ def usage_out(
 
 
 async def record_change(
-    service: SettingsService, identity: MemberIdentity, change: ChangeIn
+    service: SettingsService, identity: MemberIdentity, change: ChangeIn,
+    key: str | None = None,
 ) -> Response:
     """What ``PUT /api/v1/me/settings/{key}`` does once its input is checked (the route and
     its fast path, ``service.fastpath``, share it): record the change, answer ChangeOut.
 
     async: the request waits for its batch's commit (group commit) without a thread."""
     event, state, profile = await service.change_async(
-        identity.member_id, change.value, change.source, change.language or identity.language)
+        identity.member_id, change.value, change.source, change.language or identity.language,
+        key)
     language = pick_language(change.language, identity.language, profile.language)
+    setting = service.policy.setting_for(key)
     body = ChangeOut(
-        state=setting_out(service, state, profile, language),
+        state=setting_out(service, state, profile, language, setting),
         event=EventOut.of(event),
         receipt_url=f"/api/v1/me/receipts/{event.receipt_id}",
     )
@@ -220,6 +273,106 @@ def build_api(service: SettingsService) -> APIRouter:
                 responses=ERROR_RESPONSES, summary="Turn my setting on or off, from now on")
     async def put_setting(identity: Member, change: ChangeIn) -> Response:
         return await record_change(service, identity, change)
+
+    @router.get("/me/settings", response_model=SettingsOut, tags=["member"],
+                responses=ERROR_RESPONSES,
+                summary="Every setting shown in my region (switches and objections), now")
+    def list_settings(identity: Member, lang: Lang = None) -> SettingsOut:
+        first = service.view(identity.member_id)
+        language = language_of(identity, lang, first)
+        out = []
+        for setting in service.shown_settings(first.profile):
+            view = first if setting.key == key else service.view(identity.member_id,
+                                                                   setting.key)
+            out.append(setting_out(service, view.state, view.profile, language, setting))
+        return SettingsOut(settings=out)
+
+    def _other(key_: str) -> Setting:
+        if key_ not in service.policy.setting_keys() or key_ == key:
+            raise HTTPException(404, f"no setting {key_!r} in policy {service.policy.id!r}")
+        return service.policy.setting_for(key_)
+
+    @router.get("/me/settings/{setting_key}", response_model=SettingOut, tags=["member"],
+                responses=ERROR_RESPONSES, summary="Another of my settings, now")
+    def get_other_setting(identity: Member, setting_key: SettingKey,
+                          lang: Lang = None) -> SettingOut:
+        setting = _other(setting_key)
+        view = service.view(identity.member_id, setting.key)
+        if setting not in service.shown_settings(view.profile):
+            raise HTTPException(404, f"{setting.key!r} does not apply in your region")
+        return setting_out(service, view.state, view.profile,
+                           language_of(identity, lang, view), setting)
+
+    @router.put("/me/settings/{setting_key}", response_model=ChangeOut, tags=["member"],
+                responses=ERROR_RESPONSES,
+                summary="Turn another of my settings on or off, from now on")
+    async def put_other_setting(identity: Member, setting_key: SettingKey,
+                                change: ChangeIn) -> Response:
+        return await record_change(service, identity, change, _other(setting_key).key)
+
+    # -- objections (GDPR Art. 21) -----------------------------------------------------------
+    @router.post("/me/objections", response_model=ObjectionFiledOut, status_code=201,
+                 tags=["member"],
+                 responses={**ERROR_RESPONSES, 200: {
+                     "model": ObjectionFiledOut,
+                     "description": "One is already pending for this purpose: it is returned, "
+                     "nothing new is recorded"},
+                     409: {"model": ErrorOut, "description": "Already upheld"}},
+                 summary="Object to a purpose (GDPR Art. 21); answered within one month")
+    def file_objection(identity: Member, body: ObjectionIn,
+                       response: Response) -> ObjectionFiledOut:
+        language = body.language or identity.language
+        objection, already = service.file_objection(identity.member_id, body.setting,
+                                                    body.text, body.source, language)
+        if already:
+            response.status_code = 200
+        lang = pick_language(body.language, identity.language)
+        return ObjectionFiledOut(
+            already_pending=already, objection=objection_out(service, objection, lang),
+            message=("you already have an objection pending for this purpose; nothing new "
+                     "was recorded") if already else
+            "your objection is recorded; the answer is due within one month")
+
+    @router.get("/me/objections", response_model=ObjectionsOut, tags=["member"],
+                responses=ERROR_RESPONSES, summary="My objections and their answers")
+    def my_objections(identity: Member, lang: Lang = None) -> ObjectionsOut:
+        language = pick_language(lang, identity.language)
+        return ObjectionsOut(objections=[objection_out(service, o, language) for o in
+                                         service.objections.of_member(identity.member_id)])
+
+    @router.get("/me/objections/{objection_id}/receipt", tags=["member"],
+                responses={**ERROR_RESPONSES,
+                           404: {"model": ErrorOut, "description": "No such objection of mine"}},
+                summary="The receipt of one of my objections (JSON)")
+    def objection_receipt(identity: Member, objection_id: uuid.UUID) -> dict[str, Any]:
+        objection = service.objections.get(str(objection_id))
+        if objection is None or objection.member_id != identity.member_id:
+            raise HTTPException(404, "no such objection")
+        return objection_receipt_json(service, objection)
+
+    @router.get("/admin/objections", response_model=AdminObjectionsOut, tags=["admin"],
+                dependencies=[Depends(admin)], responses=ADMIN_ERRORS,
+                summary="The objection queue: pending ones by due date, or by status")
+    def objection_queue(
+        status: Annotated[Literal["pending", "upheld", "rejected", "all"],
+                          Query(description="Which objections")] = "pending",
+    ) -> AdminObjectionsOut:
+        wanted = None if status == "all" else status
+        assert wanted is None or wanted in STATUSES
+        return AdminObjectionsOut(objections=[
+            objection_out(service, o, "en", admin=True)  # type: ignore[misc]
+            for o in service.objections.queue(wanted)])
+
+    @router.post("/admin/objections/{objection_id}/decision", response_model=AdminObjectionOut,
+                 tags=["admin"], dependencies=[Depends(admin)],
+                 responses={**ADMIN_ERRORS, 404: {"model": ErrorOut, "description":
+                                                  "No such objection"},
+                            409: {"model": ErrorOut, "description": "Already answered"}},
+                 summary="Uphold or reject a pending objection, once, with a reason")
+    def decide_objection(objection_id: uuid.UUID, body: DecisionIn) -> AdminObjectionOut:
+        answered, _event = service.objections.decide(
+            str(objection_id), body.decision == "uphold", body.reason, body.decided_by)
+        return objection_out(service, answered, "en", admin=True)  # type: ignore[return-value]
 
     @router.get("/me/history", response_model=HistoryOut, tags=["member"],
                 responses=ERROR_RESPONSES,

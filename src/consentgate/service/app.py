@@ -20,6 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from consentgate import __version__
 from consentgate.ledger.errors import EventRejected, LedgerError
+from consentgate.ledger.objections import AlreadyAnswered, UnknownObjection
 from consentgate.ledger.store import Ledger
 from consentgate.service.api import build_api
 from consentgate.service.config import ServiceConfig
@@ -157,6 +158,14 @@ def create_app(config: ServiceConfig, ledger: Ledger | None = None) -> FastAPI:
             )
             return error_page(request, 422, problems)
         return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+    @app.exception_handler(UnknownObjection)
+    async def unknown_objection(request: Request, exc: UnknownObjection) -> Response:
+        return JSONResponse({"detail": printable(str(exc))}, status_code=404)
+
+    @app.exception_handler(AlreadyAnswered)
+    async def already_answered(request: Request, exc: AlreadyAnswered) -> Response:
+        return JSONResponse({"detail": printable(str(exc))}, status_code=409)
 
     @app.exception_handler(EventRejected)
     async def rejected(request: Request, exc: EventRejected) -> Response:

@@ -5,8 +5,9 @@ On two shared cores, FastAPI's routing, dependency solving, session middleware a
 middlewares cost more CPU than the change itself. This ASGI middleware sits inside the access
 log, security headers and body limit (so those still apply) and answers the request itself
 only when everything is as expected: a bearer token that verifies, ``Content-Type:
-application/json``, a body that ``ChangeIn`` accepts, no query string and no cookie (a
-session cookie would have the session middleware refresh it). Anything else, every error
+application/json``, a body that ``ChangeIn`` accepts, no query string, no cookie (a
+session cookie would have the session middleware refresh it) and no ``Sec-GPC`` header (the
+app records the signal). Anything else, every error
 included, goes to the FastAPI app with the body replayed, which gives exactly the answer it
 always gave (401, 422 and the rest). Once the change is handed to the ledger, failures are
 answered as the app's exception handlers answer them (``ledger_failure_response``).
@@ -71,7 +72,8 @@ class ChangeFastPath:
             elif name == b"content-type":
                 if content_type is None:
                     content_type = value
-            elif name == b"cookie":
+            elif name == b"cookie" or name == b"sec-gpc":
+                # a Global Privacy Control signal is recorded by the app (service.gpc)
                 cookie = True
         chunks: list[bytes] = []
         more = True

@@ -132,6 +132,18 @@ SOURCE_LABELS: dict[str, str] = {
     "mobile": N_("Mobile app"),
     "import": N_("Imported record"),
     "objection_form": N_("Objection form"),
+    "objection": N_("Upheld objection"),
     "gpc": N_("Global Privacy Control signal"),
     "admin": N_("Privacy team"),
 }
+
+# The purposes of the shipped policy's settings, in plain words (receipts carry the English).
+PURPOSE_LABELS: dict[str, str] = {
+    "train_ai_system": N_("training content-generating AI models"),
+    "marketing.advertising.third_party.targeted": N_("targeted advertising by an affiliate"),
+    "personalize": N_("personalising the service, keeping it safe and secure, and AI models "
+                      "that do not generate content"),
+}
+
+# Messages composed at run time (not found by extraction).
+RUNTIME_MESSAGES = (N_("That administrator key is not accepted."),)

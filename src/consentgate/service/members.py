@@ -41,7 +41,7 @@ from consentgate.eligibility.reference import (
     PreferenceEvent,
     decide_member,
 )
-from consentgate.policy.model import Policy
+from consentgate.policy.model import Policy, Setting
 
 MINOR_REASONS = (Reason.MINOR_AGE, Reason.MINOR_SECONDARY_SCHOOL)
 INDEX_FORMAT = "consentgate-member-index-1"
@@ -370,12 +370,14 @@ class MemberDirectory:
             return None
         return decide_member(self.policy, member, education, events, at)
 
-    def default_for(self, profile: MemberProfile) -> bool:
-        """The setting's default for this member (a region may have its own)."""
+    def default_for(self, profile: MemberProfile, setting: Setting | None = None) -> bool:
+        """The setting's default for this member (a region may have its own); the primary
+        setting unless ``setting`` names another."""
+        setting = setting or self.policy.setting
         region = self.policy.region_for(profile.country) if profile.known else None
         if region is None:
-            return self.policy.setting.default
-        return self.policy.region_default(region)
+            return setting.default
+        return self.policy.region_default(region, setting)
 
     def sample(self, at: dt.datetime, limit: int = 12) -> list[tuple[str, str | None, bool]]:
         """A few members to sign in as in demo mode, minors included when there are any:

@@ -8,6 +8,7 @@ the saved change and its receipt.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
 import uuid
 from functools import cache
@@ -18,8 +19,10 @@ import jinja2
 from babel.dates import format_datetime
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from consentgate.ledger.errors import EventRejected
+from consentgate.ledger.receipts import objection_receipt, purpose_text
 from consentgate.ledger.store import check_text
 from consentgate.service.api import report_response
 from consentgate.service.auth import (
@@ -38,6 +41,7 @@ from consentgate.service.i18n import (
     KIND_LABELS,
     LANGUAGE_NAMES,
     LANGUAGES,
+    PURPOSE_LABELS,
     SOURCE_LABELS,
     locale,
     negotiate,
@@ -104,6 +108,11 @@ def build_pages(service: SettingsService) -> APIRouter:
         member = session_member(request)
         if member is None:
             raise _SignInFirst
+        if request.headers.get("sec-gpc", "").strip() == "1":
+            # a Global Privacy Control signal: recorded once per setting it opts out of
+            recorded = service.honour_gpc(member, request.session.get("lang"))
+            if recorded:
+                request.session["gpc_recorded"] = [e.setting for e in recorded]
         return member
 
     def posted_by(request: Request, csrf_token: str | None) -> tuple[str, str]:
@@ -204,15 +213,42 @@ def build_pages(service: SettingsService) -> APIRouter:
         view = service.view(member)
         lang = language(request, view.profile.language)
         _ = gettext(lang)
-        word = {True: _("On"), False: _("Off"), None: _("Off")}[view.state.value]
+        rows = []
+        for setting in service.shown_settings(view.profile):
+            rows.append({
+                "key": setting.key, "url": row_url(setting.key),
+                "name": setting.name.get(lang, setting.name["en"]),
+                "status": row_status(member, setting, view, _),
+                "recipient_note": None if setting is policy.setting or not setting.recipient
+                else _("Recipient: %(recipient)s") % {"recipient": setting.recipient},
+            })
+        recorded = request.session.pop("gpc_recorded", None) or []
+        gpc_names = ", ".join(
+            policy.setting_for(k).name.get(lang, policy.setting_for(k).name["en"])
+            for k in recorded if k in policy.setting_keys())
         return render(
             request, "data_privacy.html", lang, sidebar=True, section="data-privacy",
             title=policy.setting.path.get(lang, policy.setting.path["en"])[2],
-            setting_url=setting_url,
-            setting_name=policy.setting.name.get(lang, policy.setting.name["en"]),
-            state_word=word, objection_url=policy.policy.objection_url,
-            usage_url=f"{setting_url}#usage",
+            rows=rows, objection_url=policy.policy.objection_url,
+            objection_row=any(s.mechanism == "objection"
+                              for s in service.shown_settings(view.profile)),
+            usage_url=f"{setting_url}#usage", gpc_recorded=gpc_names or None,
         )
+
+    def row_url(key: str) -> str:
+        return f"/settings/data-privacy/{setting_slug(key)}"
+
+    def row_status(member: str, setting: Any, primary_view: Any, _: Any) -> str:
+        if setting.mechanism == "objection":
+            mine = [o for o in service.objections.of_member(member)
+                    if o.setting == setting.key]
+            if any(o.status == "upheld" for o in mine):
+                return _("Objection upheld")
+            if any(o.status == "pending" for o in mine):
+                return _("Objection pending")
+            return _("No objection")
+        view = primary_view if setting is policy.setting else service.view(member, setting.key)
+        return {True: _("On"), False: _("Off"), None: _("Off")}[view.state.value]
 
     @router.get(setting_url)
     def setting_page(request: Request) -> Response:
@@ -245,7 +281,8 @@ def build_pages(service: SettingsService) -> APIRouter:
             adult_age=policy.minors.adult_age,
             redacts=bool(policy.redaction.classes) and policy.redaction.pseudonymize_author,
             retroactive=policy.setting.retroactive,
-            objection_url=policy.policy.objection_url,
+            objection_url=next((row_url(o.key) for o in service.shown_settings(view.profile)
+                                if o.mechanism == "objection"), policy.policy.objection_url),
             history=[
                 {
                     "when": _when(e.effective_at, lang),
@@ -326,6 +363,188 @@ def build_pages(service: SettingsService) -> APIRouter:
             body, media_type="application/json",
             headers={"Content-Disposition": f'attachment; filename="receipt-{receipt_id}.json"'},
         )
+
+    # -- the other settings: a switch each, or an objection form -----------------------------
+    def other_setting_page(request: Request, key: str, error: str | None = None,
+                           status: int = 200) -> Response:
+        member = signed_in(request)
+        setting = policy.setting_for(key)
+        view = service.view(member, key)
+        if setting not in service.shown_settings(view.profile):
+            raise HTTPException(404, "this setting does not apply in your region")
+        lang = language(request, view.profile.language)
+        _ = gettext(lang)
+        common = dict(
+            sidebar=True, section="data-privacy",
+            title=setting.name.get(lang, setting.name["en"]),
+            setting_url=row_url(key),
+            setting_name=setting.name.get(lang, setting.name["en"]),
+            toggle_label=setting.toggle.get(lang, setting.toggle["en"]),
+            row_path=setting.path.get(lang, setting.path["en"]),
+            purpose=_(PURPOSE_LABELS[policy.purpose_of(setting)])
+            if policy.purpose_of(setting) in PURPOSE_LABELS else purpose_text(policy, setting),
+            recipient=setting.recipient or policy.setting.recipient or "",
+        )
+        if setting.mechanism == "objection":
+            mine = [o for o in service.objections.of_member(member) if o.setting == key]
+            flash = request.session.pop("objection_saved", None)
+            words = {"pending": _("Pending"), "upheld": _("Upheld"), "rejected": _("Rejected")}
+            pills = {"pending": "pill-pending", "upheld": "pill-off", "rejected": "pill-on"}
+            return render(
+                request, "objection.html", lang, status=status, **common, error=error,
+                flash=flash, flash_due=day(mine[0].due_at, lang) if flash and mine else None,
+                upheld=any(o.status == "upheld" for o in mine),
+                pending=any(o.status == "pending" for o in mine),
+                objections=[{
+                    "objection_id": o.objection_id, "status": o.status,
+                    "status_word": words[o.status], "pill": pills[o.status],
+                    "filed": _when(o.filed_at, lang), "due": day(o.due_at, lang),
+                    "overdue": o.overdue(service.now()),
+                    "decided": day(o.decided_at, lang) if o.decided_at else None,
+                    "reason": o.reason, "event_receipt_id": o.event_receipt_id,
+                } for o in mine],
+            )
+        saved_id = request.session.pop("saved", None)
+        saved = next((e for e in view.history if e.receipt_id == saved_id), None)
+        gpc = service.gpc_event(view)
+        value = view.state.value
+        return render(
+            request, "setting_row.html", lang, status=status, **common,
+            is_on=value is True, is_default=view.state.from_default, conflict=value is None,
+            state_word=_("On") if value else _("Off"), saved=saved,
+            minor=view.profile.is_minor, retroactive=setting.retroactive,
+            gpc=None if gpc is None else {"date": day(gpc.effective_at, lang),
+                                          "receipt_id": gpc.receipt_id},
+            history=[{
+                "when": _when(e.effective_at, lang), "value": e.value,
+                "source": _(SOURCE_LABELS[e.source]) if e.source in SOURCE_LABELS
+                else e.source,
+                "receipt_id": e.receipt_id,
+            } for e in view.history if e.setting == key],
+        )
+
+    def add_other_routes(key: str) -> None:
+        url = row_url(key)
+
+        @router.get(url, name=f"setting_{key}")
+        def show(request: Request) -> Response:
+            return other_setting_page(request, key)
+
+        @router.post(url, name=f"change_{key}")
+        async def change(
+            request: Request,
+            value: Annotated[Literal["on", "off"] | None, Form()] = None,
+            text: Annotated[str | None, Form(max_length=5000)] = None,
+            csrf_token: Annotated[str | None, Form(max_length=256)] = None,
+        ) -> Response:
+            member, lang = posted_by(request, csrf_token)
+            setting = policy.setting_for(key)
+            if setting.mechanism == "objection":
+                try:
+                    _o, already = await run_in_threadpool(
+                        service.file_objection, member, key, text or "", "web", lang)
+                except EventRejected as exc:
+                    return other_setting_page(request, key, error=str(exc), status=422)
+                request.session["objection_saved"] = "already" if already else "new"
+                return RedirectResponse(url, 303)
+            if value is None:
+                raise HTTPException(422, "value: on or off")
+            event, _, _ = await service.change_async(member, value == "on", "web", lang, key)
+            request.session["saved"] = event.receipt_id
+            return RedirectResponse(url, 303)
+
+    for other_key in policy.setting_keys()[1:]:
+        add_other_routes(other_key)
+
+    @router.get("/settings/objections/{objection_id}/receipt")
+    def download_objection_receipt(request: Request, objection_id: uuid.UUID) -> Response:
+        member = signed_in(request)
+        objection = service.objections.get(str(objection_id))
+        if objection is None or objection.member_id != member:
+            raise HTTPException(404, "no such objection")
+        body = json.dumps(objection_receipt(objection, policy, config.controller), indent=2,
+                          ensure_ascii=False)
+        return Response(body, media_type="application/json", headers={
+            "Content-Disposition": f'attachment; filename="objection-{objection_id}.json"'})
+
+    # -- the administrators' objection queue -------------------------------------------------
+    def is_admin(request: Request) -> bool:
+        return config.admin_key is not None and request.session.get("admin") is True
+
+    @router.get("/admin/objections")
+    def admin_objections(request: Request, status: str = "pending") -> Response:
+        lang = language(request)
+        _ = gettext(lang)
+        if config.admin_key is None:
+            raise HTTPException(404, "Not Found")
+        status = status if status in ("pending", "upheld", "rejected", "all") else "pending"
+        words = {"pending": _("Pending"), "upheld": _("Upheld"), "rejected": _("Rejected")}
+        pills = {"pending": "pill-pending", "upheld": "pill-off", "rejected": "pill-on"}
+        rows = []
+        if is_admin(request):
+            for o in service.objections.queue(None if status == "all" else status):  # type: ignore[arg-type]
+                setting = policy.setting_for(o.setting) if o.setting in \
+                    policy.setting_keys() else None
+                rows.append({
+                    "objection_id": o.objection_id, "member_id": o.member_id,
+                    "jurisdiction": o.jurisdiction, "status": o.status,
+                    "setting_name": setting.name.get(lang, setting.name["en"]) if setting
+                    else o.setting,
+                    "text": o.text, "filed": _when(o.filed_at, lang), "due": day(o.due_at, lang),
+                    "overdue": o.overdue(service.now()), "status_word": words[o.status],
+                    "pill": pills[o.status],
+                    "decided": day(o.decided_at, lang) if o.decided_at else None,
+                    "reason": o.reason,
+                })
+        return render(
+            request, "admin_objections.html", lang, title=_("Objections to review"),
+            admin=is_admin(request), objections=rows, current=status,
+            flash=request.session.pop("admin_flash", None),
+            error=request.session.pop("admin_error", None),
+            tabs=[("pending", _("Pending")), ("upheld", _("Upheld")),
+                  ("rejected", _("Rejected")), ("all", _("All"))],
+        )
+
+    @router.post("/admin/signin")
+    def admin_signin(
+        request: Request,
+        admin_key: Annotated[str, Form(max_length=4096)],
+        csrf_token: Annotated[str | None, Form(max_length=256)] = None,
+    ) -> Response:
+        check_csrf(request, csrf_token)
+        if config.admin_key is None:
+            raise HTTPException(404, "Not Found")
+        if not hmac.compare_digest(admin_key.encode("utf-8", "replace"),
+                                   config.admin_key.encode()):
+            request.session["admin_error"] = gettext(language(request))(
+                "That administrator key is not accepted.")
+            return RedirectResponse("/admin/objections", 303)
+        request.session["admin"] = True
+        return RedirectResponse("/admin/objections", 303)
+
+    @router.post("/admin/objections/{objection_id}")
+    def admin_decide(
+        request: Request,
+        objection_id: uuid.UUID,
+        decision: Annotated[Literal["uphold", "reject"], Form()],
+        reason: Annotated[str, Form(max_length=2000)],
+        csrf_token: Annotated[str | None, Form(max_length=256)] = None,
+    ) -> Response:
+        check_csrf(request, csrf_token)
+        if not is_admin(request):
+            raise HTTPException(403, "administrators only: sign in with the admin key")
+        _ = gettext(language(request))
+        try:
+            answered, _event = service.objections.decide(
+                str(objection_id), decision == "uphold", reason, "admin (web)")
+        except EventRejected as exc:
+            request.session["admin_error"] = str(exc)
+        else:
+            request.session["admin_flash"] = (
+                _("Objection upheld: the member is left out of this use from %(date)s.")
+                % {"date": day(answered.filed_at, language(request))}
+                if answered.status == "upheld" else _("Objection rejected."))
+        return RedirectResponse("/admin/objections", 303)
 
     return router
 

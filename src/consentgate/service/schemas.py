@@ -90,6 +90,11 @@ class EventOut(BaseModel):
 
 class SettingOut(BaseModel):
     setting: str
+    purpose: str = Field(description="The purpose, a fideslang data use")
+    recipient: str | None = Field(description="Who receives the data for this purpose")
+    mechanism: Literal["consent", "objection"] = Field(
+        description="consent: a switch the member turns on or off; objection: the "
+        "processing runs until an objection the member files is upheld")
     name: str = Field(description="The setting's name in the requested language")
     toggle: str = Field(description="The switch's label in the requested language")
     value: bool | None = Field(description="On or off now; null if records conflict "
@@ -103,6 +108,65 @@ class SettingOut(BaseModel):
     retroactive: bool = Field(description="false: turning it off works from then on; "
                               "training already done stays")
     language: Language
+
+
+class SettingsOut(BaseModel):
+    settings: list[SettingOut] = Field(description="Every setting shown in my region, the "
+                                       "primary one first")
+
+
+class ObjectionIn(_Strict):
+    """A member's objection to a purpose (GDPR Art. 21), with their grounds."""
+
+    setting: SettingKey = Field(description="The objection setting, e.g. other_ai_uses")
+    text: str = Field(min_length=1, max_length=5000,
+                      description="Your grounds, in your own words")
+    language: Language | None = None
+    source: Literal["api", "mobile", "web"] = "api"
+
+
+class ObjectionOut(BaseModel):
+    objection_id: str
+    setting: str
+    setting_name: str
+    text: str
+    status: Literal["pending", "upheld", "rejected"]
+    filed_at: dt.datetime
+    answer_due_by: dt.datetime = Field(description="One month after filing (GDPR Art. 12(3))")
+    overdue: bool
+    decided_at: dt.datetime | None
+    reason: str | None = Field(description="The platform's reason for its answer")
+    event_receipt_id: str | None = Field(description="Upheld: the receipt of the opt-out "
+                                         "event recorded in the log")
+    receipt_url: str = Field(description="This objection's receipt (JSON)")
+
+
+class ObjectionFiledOut(BaseModel):
+    already_pending: bool
+    objection: ObjectionOut
+    message: str
+
+
+class ObjectionsOut(BaseModel):
+    objections: list[ObjectionOut] = Field(description="Newest first")
+
+
+class AdminObjectionOut(ObjectionOut):
+    member_id: str
+    jurisdiction: str | None
+    decided_by: str | None
+
+
+class AdminObjectionsOut(BaseModel):
+    objections: list[AdminObjectionOut]
+
+
+class DecisionIn(_Strict):
+    decision: Literal["uphold", "reject"]
+    reason: str = Field(min_length=1, max_length=2000,
+                        description="Why; shown to the member")
+    decided_by: str = Field("admin", min_length=1, max_length=128,
+                            pattern=r"^[^\x00-\x1f\x7f]+$")
 
 
 class ChangeOut(BaseModel):

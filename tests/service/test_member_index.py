@@ -12,7 +12,12 @@ import pyarrow.parquet as pq
 import pytest
 
 from consentgate.eligibility.reference import PreferenceEvent
-from consentgate.service.members import MemberDirectory, MemberIndex, scan_member
+from consentgate.service.members import (
+    MemberDirectory,
+    MemberIndex,
+    scan_member,
+    scan_notifications,
+)
 from consentgate.synth import generate
 from tests.conftest import EDGE_AS_OF, edge_tables, tiny_tables, write_source
 
@@ -36,6 +41,9 @@ def compare(directory: MemberDirectory, member_ids: list[str], at: dt.datetime) 
         scanned = scan_member(directory.source, member_id)
         indexed = directory._load(member_id)
         assert indexed == scanned, member_id
+        if scanned[0] is not None:
+            assert directory._opened().notifications(member_id) == scan_notifications(
+                directory.source, member_id)
         known += scanned[0] is not None
         events = [PreferenceEvent(member_id, KEY, rng.random() < 0.5,
                                   at - dt.timedelta(days=rng.randint(1, 400)), "web")]
@@ -55,7 +63,9 @@ def _scan_profile(directory, scanned, member_id, events, at):  # type: ignore[no
     member, education = scanned
     if member is None:
         return MemberProfile(member_id, known=False)
-    decision = decide_member(directory.policy, member, education, events, at)
+    notices = scan_notifications(directory.source, member_id)
+    decision = decide_member(directory.policy, member, education, events, at,
+                             notifications=notices)
     minor = next((r for r in decision.reasons if r in MINOR_REASONS), None)
     return MemberProfile(member_id, True, member.country, member.language, minor,
                          decision.reasons)
@@ -65,8 +75,11 @@ def _scan_decide(directory, scanned, events, at):  # type: ignore[no-untyped-def
     from consentgate.eligibility.reference import decide_member
 
     member, education = scanned
-    return None if member is None else decide_member(directory.policy, member, education,
-                                                      events, at)
+    if member is None:
+        return None
+    notices = scan_notifications(directory.source, member.member_id)
+    return decide_member(directory.policy, member, education, events, at,
+                         notifications=notices)
 
 
 def test_index_answers_equal_the_scan_on_a_generated_network(

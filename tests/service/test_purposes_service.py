@@ -421,3 +421,34 @@ def test_upheld_objection_excludes_from_its_time_in_the_snapshot(setup, tmp_path
     genai = tmp_path / "genai"
     build_snapshot(BuildOptions(source, POLICY, clock.now, genai, consent=config.db))
     assert "fr_adult" in set(pq.read_table(genai / "lineage").column("member_id").to_pylist())
+
+
+def test_the_service_decides_with_the_notice_rule(tmp_path: Path, clock: Clock) -> None:
+    """The service's view of a member is a build's: a member of a notice region told too
+    late, or never, is out with not_notified; told in time, in; the US has no notice rule."""
+    from consentgate.eligibility.reasons import Reason
+    from consentgate.service.core import SettingsService
+
+    tables = _tables()
+    told = dt.datetime(2025, 9, 18, tzinfo=UTC)
+    tables["notifications"] = [
+        dict(member_id="fr_adult", setting=GENAI, notified_at=told),
+        dict(member_id="fr_other", setting=GENAI, notified_at=clock.now - dt.timedelta(days=3)),
+    ]
+    source = write_source(tmp_path / "platform", tables)
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    init_ledger(db)
+    service = SettingsService(ServiceConfig(db=db, policy=POLICY, token_secret=TOKEN_SECRET,
+                                            source=source, clock=clock))
+    try:
+        reasons = {m: service.directory.decide(m, [], clock.now).reasons
+                   for m in ("fr_adult", "fr_other", "gb_adult", "us_adult")}
+        assert reasons["fr_adult"] == () and reasons["us_adult"] == ()
+        assert reasons["fr_other"] == (Reason.NOT_NOTIFIED,)  # told 3 days before, not 46
+        assert reasons["gb_adult"] == (Reason.NOT_NOTIFIED,)  # never told
+        assert service.view("gb_adult").profile.reasons == (Reason.NOT_NOTIFIED,)
+        # asked again 46 days after that notice, the same member is in
+        later = clock.now - dt.timedelta(days=3) + dt.timedelta(days=46)
+        assert service.directory.decide("fr_other", [], later).reasons == ()
+    finally:
+        service.close()

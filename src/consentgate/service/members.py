@@ -38,13 +38,14 @@ from consentgate.eligibility.reference import (
     Education,
     Member,
     MemberDecision,
+    Notification,
     PreferenceEvent,
     decide_member,
 )
 from consentgate.policy.model import Policy, Setting
 
 MINOR_REASONS = (Reason.MINOR_AGE, Reason.MINOR_SECONDARY_SCHOOL)
-INDEX_FORMAT = "consentgate-member-index-1"
+INDEX_FORMAT = "consentgate-member-index-2"  # 2: with the notifications
 log = logging.getLogger(__name__)
 
 
@@ -84,6 +85,15 @@ def scan_member(source: Source, member_id: str) -> tuple[Member | None, list[Edu
     education = [Education(**r) for b in source.iter_batches("education", where=where)
                  for r in b.to_pylist()]
     return (members[0] if members else None, education)
+
+
+def scan_notifications(source: Source, member_id: str) -> list[Notification]:
+    """The member's notifications by a filtered scan (what the index stands in for), in
+    the order of their time."""
+    where = f"member_id = {_quote(member_id)}"
+    rows = [Notification(**r) for b in source.iter_batches("notifications", where=where)
+            for r in b.to_pylist()]
+    return sorted(rows, key=lambda n: (n.notified_at is None, n.notified_at or _EPOCH))
 
 
 # -- the index ---------------------------------------------------------------------------------
@@ -223,6 +233,8 @@ class MemberIndex:
             + ", ".join(f"{c.name} {_SQL_TYPES[c.type]}" for c in education_cols)
             + ", PRIMARY KEY (member_id, seq)) WITHOUT ROWID"
         )
+        con.execute("CREATE TABLE notifications (member_id TEXT NOT NULL, setting TEXT, "
+                    "notified_at INTEGER)")
         con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         counts = {"members": 0, "education": 0}
         # members: the first row of a repeated id is the one a scan returns first
@@ -236,6 +248,11 @@ class MemberIndex:
             numbered = [(seq + i, *row) for i, row in enumerate(rows) if row[0] is not None]
             seq += len(rows)
             con.executemany(f"INSERT INTO education VALUES ({placeholders})", numbered)
+        # notifications (optional in the contract: a source without it told nobody)
+        for rows in cls._rows(source, "notifications"):
+            con.executemany("INSERT INTO notifications VALUES (?, ?, ?)",
+                            [r for r in rows if r[0] is not None])
+        con.execute("CREATE INDEX notifications_member ON notifications (member_id)")
         counts["members"] = con.execute("SELECT count(*) FROM members").fetchone()[0]
         counts["education"] = con.execute("SELECT count(*) FROM education").fetchone()[0]
         con.executemany("INSERT INTO meta VALUES (?, ?)", [
@@ -275,6 +292,13 @@ class MemberIndex:
                      for r in con.execute(self._education_sql, (member_id,))]
         return member, education
 
+    def notifications(self, member_id: str) -> list[Notification]:
+        """When the platform told the member of each setting (the notice rule's input)."""
+        rows = self._connection().execute(
+            "SELECT member_id, setting, notified_at FROM notifications WHERE member_id = ? "
+            "ORDER BY notified_at", (member_id,)).fetchall()
+        return [Notification(m, s, _from_micros(n)) for m, s, n in rows]
+
     def _decode(self, name: str, row: tuple) -> list:
         values = list(row)
         for i, decode in self._decoders[name]:
@@ -301,7 +325,7 @@ class MemberDirectory:
                  index_dir: Path | None = None) -> None:
         self.policy = policy
         self.source: Source | None = (
-            open_source(source_path, tables=("members", "education"))
+            open_source(source_path, tables=("members", "education", "notifications"))
             if source_path is not None
             else None
         )
@@ -338,12 +362,15 @@ class MemberDirectory:
                 self._temp_dir = None
 
     def _load(self, member_id: str) -> tuple[Member | None, list[Education]]:
+        return self._opened().lookup(member_id)
+
+    def _opened(self) -> MemberIndex:
         index = self._index
         if index is None:
             self.prepare()
             index = self._index
         assert index is not None
-        return index.lookup(member_id)
+        return index
 
     def profile(
         self, member_id: str, events: list[PreferenceEvent], at: dt.datetime
@@ -353,7 +380,8 @@ class MemberDirectory:
         member, education = self._load(member_id)
         if member is None:
             return MemberProfile(member_id, known=False)
-        decision = decide_member(self.policy, member, education, events, at)
+        decision = decide_member(self.policy, member, education, events, at,
+                                 notifications=self._opened().notifications(member_id))
         minor = next((r for r in decision.reasons if r in MINOR_REASONS), None)
         return MemberProfile(member_id, True, member.country, member.language, minor,
                              decision.reasons)
@@ -368,7 +396,9 @@ class MemberDirectory:
         member, education = self._load(member_id)
         if member is None:
             return None
-        return decide_member(self.policy, member, education, events, at)
+        # as a build decides: with the member's notices (none: told nothing)
+        return decide_member(self.policy, member, education, events, at,
+                             notifications=self._opened().notifications(member_id))
 
     def default_for(self, profile: MemberProfile, setting: Setting | None = None) -> bool:
         """The setting's default for this member (a region may have its own); the primary

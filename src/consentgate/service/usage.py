@@ -439,6 +439,11 @@ def _why_words(service: SettingsService, view: SettingView, reason: str, answer:
         return _("You could have been included, but none of your content was of a kind, or "
                  "had a visibility, that we use (for example, only private messages, or posts "
                  "visible to your connections only).")
+    if reason == "not_notified":
+        days = policy.setting.notice_days
+        return _("We had not told you about this setting at least %(days)s days before the "
+                 "datasets were prepared, and we do not use the data of members who were not "
+                 "told in time.") % {"days": days}
     if reason == "not_joined":
         return _("The datasets prepared so far are from before you joined.")
     if reason == NOT_YET and answer.datasets_built == 0:

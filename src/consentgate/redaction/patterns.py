@@ -331,6 +331,8 @@ def salary_cue_spans(text: str) -> list[tuple[int, int]]:
 PHONE_CUE = Cues(V.cue_words("phone"))
 # After a number, words that name it a phone number ("... to mój numer", "... es mi línea")
 PHONE_AFTER_CUE = Cues(V.cue_words("phone") + V.cue_words("phone_after"))
+# Only the words that name a number after it ("... is my number"), not verbs like "text"
+PHONE_NAMED_AFTER_CUE = Cues(V.cue_words("phone_after"))
 # Words before a number that say it is not a phone number.
 NOT_PHONE_CUE = Cues(V.cue_words("not_phone"))
 ID_CUE = Cues(V.cue_words("id") + I.id_cue_words())

@@ -332,6 +332,8 @@ class _Scan:
         if _IPV4.fullmatch(value):
             return False
         text = self.text
+        if text[end : end + 1] in ("-", "_") and text[end + 1 : end + 2].isalpha():
+            return False  # "02-499076-fix-ldflags.patch": part of a name, not a number
         if _CURRENCY_BEFORE.search(text, max(0, start - 4), start) or _CURRENCY_AFTER.match(
             text, end
         ):
@@ -345,11 +347,19 @@ class _Scan:
             return False  # "2019 2020", "1990 2000"
         if value.startswith("(") and _PAREN_CC.match(value) and phones.intl_ok(number):
             return True  # "(351) 929815777": a country code in brackets
+        after_only = False
         if yes is None and self._cue_after(P.PHONE_AFTER_CUE, end, PHONE_CUE_AFTER_WINDOW,
                                            introduces_next=True):
-            yes = 0
+            yes, after_only = 0, True
         runs = _DIGIT_RUN.findall(value)
         groups = tuple(len(g) for g in runs)
+        if (after_only and len(groups) == 1 and len(number) <= 6
+                and not self._cue_after(P.PHONE_NAMED_AFTER_CUE, end, PHONE_CUE_AFTER_WINDOW,
+                                        introduces_next=True)):
+            # "590459 Text is not pasted": a bug number heading a line; a six-digit number
+            # is a phone number when a word before names it, or a noun after it does
+            # ("256208 ist mein Diensthandy")
+            return False
         if yes is not None:
             # six digits only as a run or in space-separated groups ("106/101" is no number)
             short_ok = len(number) >= 7 or not any(c in value for c in "/.-")
@@ -380,6 +390,9 @@ class _Scan:
             return False
         if len(runs) >= 2 and all(g.endswith("00") for g in runs):
             return False  # "6000/8000", "2000 3000": round figures side by side
+        if (len(runs) == 2 and all(g.endswith("0") for g in runs)
+                and 100 <= int(runs[0]) < int(runs[1]) <= 2100 and "-" in value):
+            return False  # "(ca. 450-1100)", "750-1050": a range of years
         if V.gtin_ok(number) and len(groups) == 1:
             return False  # a barcode
         return phones.written_like_phone(number, groups, mobile_only=thousands)
@@ -431,6 +444,8 @@ class _Scan:
     def _is_salary(self, start: int, end: int, value: str) -> bool:
         """A strong cue (salary, Gehalt, ...) close by, or a weak one (per year, brut, ...)
         right next to a salary-sized amount; never across another amount or a sentence end."""
+        if start > 0 and self.text[start - 1] == "%":
+            return False  # "%1$d", "%2$s": a printf argument, not dollars
         strong, weak = P.SALARY_STRONG, P.SALARY_WEAK
         before = self._last_cue_before(strong, start, SALARY_STRONG_WINDOW, barrier=True)
         price = self._last_cue_before(P.NOT_SALARY, start, NOT_SALARY_WINDOW, barrier=True)

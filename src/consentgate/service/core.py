@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -32,6 +33,7 @@ ReceiptFormat = Literal["iso27560", "kantara"]
 # a few changes more per transaction for a little latency (see ledger.group_commit).
 COMMIT_DELAY_ENV = "CONSENTGATE_COMMIT_DELAY_MS"
 GPC_SOURCE = "gpc"
+GPC_CACHE_SIZE = 100_000
 DEFAULT_COMMIT_DELAY_MS = 2.0
 
 
@@ -70,7 +72,9 @@ class SettingsService:
         self._committer_lock = threading.Lock()
         self.objections = Objections(self.ledger, self.policy)
         # (member, setting) whose GPC opt-out is in the ledger: later requests skip the check
-        self._gpc_recorded: set[tuple[str, str]] = set()
+        # (bounded: the oldest are forgotten, and asked of the ledger again if they return)
+        self._gpc_recorded: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._gpc_lock = threading.Lock()
 
     # -- life cycle (the app's lifespan calls these) -----------------------------------------
     def start(self) -> None:
@@ -169,14 +173,24 @@ class SettingsService:
         profile = self.directory.profile(member_id, [], self.config.clock())
         recorded: list[StoredEvent] = []
         for setting in self.gpc_settings(profile):
-            if (member_id, setting.key) in self._gpc_recorded:
+            if self._gpc_known(member_id, setting.key):
                 continue
             event, already = self.ledger.record_once(
                 self._event(member_id, setting.key, False, GPC_SOURCE, language, profile))
-            self._gpc_recorded.add((member_id, setting.key))
+            with self._gpc_lock:
+                self._gpc_recorded[(member_id, setting.key)] = None
+                while len(self._gpc_recorded) > GPC_CACHE_SIZE:
+                    self._gpc_recorded.popitem(last=False)
             if not already:
                 recorded.append(event)
         return recorded
+
+    def _gpc_known(self, member_id: str, key: str) -> bool:
+        with self._gpc_lock:
+            if (member_id, key) in self._gpc_recorded:
+                self._gpc_recorded.move_to_end((member_id, key))
+                return True
+        return False
 
     def gpc_event(self, view: SettingView) -> StoredEvent | None:
         """The member's GPC opt-out of the view's setting, if one was recorded."""

@@ -280,6 +280,8 @@ def test_objection_rejected_records_no_event(setup) -> None:  # type: ignore[no-
                          json={"decision": "reject", "reason": "Safety models must see all."})
     assert answer.json()["status"] == "rejected"
     assert _events(config, "fr_other") == []
+    _sign_in(client, "fr_other")
+    assert "Objection rejected" in client.get("/settings/data-privacy").text
     # a rejected objection may be followed by a new one, with new grounds
     assert client.post("/api/v1/me/objections", headers=other, json={
         "setting": OTHER_AI, "text": "new grounds"}).status_code == 201

@@ -246,6 +246,8 @@ def build_pages(service: SettingsService) -> APIRouter:
                 return _("Objection upheld")
             if any(o.status == "pending" for o in mine):
                 return _("Objection pending")
+            if mine:  # newest first: the latest answer was a rejection
+                return _("Objection rejected")
             return _("No objection")
         view = primary_view if setting is policy.setting else service.view(member, setting.key)
         return {True: _("On"), False: _("Off"), None: _("Off")}[view.state.value]

@@ -115,11 +115,15 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                                          opts.purpose)
             with ctx.step("records", "deciding records"):
                 decided = decide_records(inputs, policy, as_of, members.table)
-                if engine.name == "spark":
+                # materialised where it is read twice: on Spark (the counts, then the
+                # plan's stages), and when an incremental build compares with the previous
+                # snapshot (the counts, then the withdrawn records' reasons)
+                if engine.name == "spark" or (prev is not None and prev.intact):
                     decided = engine.materialize(decided, "record_decisions")
                 record_counts = count_records(decided)
             used_total = sum(c["n"] for c in record_counts if c["reason"] == "used")
-            used = used_records(inputs, policy, as_of, members.table)
+            used = used_records(inputs, policy, as_of, members.table,
+                                ordered=engine.name != "duckdb")
             with ctx.step("data", "writing data and lineage (redaction, pseudonyms)"):
                 if engine.name == "duckdb":
                     from consentgate.snapshot.incremental import join_previous, with_text_hash
@@ -128,6 +132,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                     if prev is not None and prev.reusable:
                         used = join_previous(engine, used, prev,
                                              list(policy.redaction.classes))
+                    used = used.order_by("record_uid")  # the order data/ is written in
                     redactor = StreamRedactor(tuple(policy.redaction.classes), pool,
                                               Redactor.from_policy(policy))
                     written = write_duckdb(engine, tmp, used, read.fingerprint, redactor,

@@ -186,14 +186,16 @@ def _rules_difference(then: dict, now: dict) -> str:
 
 
 def with_text_hash(used: ir.Table, key: bytes) -> ir.Table:
-    """The used records with the keyed hash of their source text (for the text index)."""
-    return used.mutate(text_sha256=text_hash(used.text, key)).order_by("record_uid")
+    """The used records with the keyed hash of their source text (for the text index);
+    the caller orders them."""
+    return used.mutate(text_sha256=text_hash(used.text, key))
 
 
 def join_previous(engine: Engine, used: ir.Table, prev: Previous, classes: list[str]
                   ) -> ir.Table:
     """``used`` (with ``text_sha256``) with, for each record whose uid and source-text hash
-    are in the previous snapshot's index, its redacted text there and its counts."""
+    are in the previous snapshot's index, its redacted text there and its counts; the
+    caller orders them."""
     from ibis import _
 
     index = engine.read_parquet([prev.path / TEXTS_FILE], "prev_texts")
@@ -210,7 +212,7 @@ def join_previous(engine: Engine, used: ir.Table, prev: Previous, classes: list[
         **{REUSE_HIT: j.p_uid.notnull(), REUSE_TEXT: j[REUSE_TEXT]},
         **{REUSE_COUNT_PREFIX + count_column(c): j[REUSE_COUNT_PREFIX + count_column(c)]
            for c in classes},
-    ).order_by("record_uid")
+    )
 
 
 def changes(engine: Engine, prev: Previous, tmp: Path, members: ir.Table,
@@ -220,7 +222,9 @@ def changes(engine: Engine, prev: Previous, tmp: Path, members: ir.Table,
     withdrawn (by their reason at T2, or not_in_source), records whose source text changed.
     Members coming in have no reason: a snapshot does not record why a member was out.
 
-    Plain SQL on the build's DuckDB connection (incremental builds run on DuckDB only)."""
+    ``decided`` is every record's decision at T2, best materialised (it is read here for
+    the withdrawn records' reasons, after the counts read it). Plain SQL on the build's
+    DuckDB connection (incremental builds run on DuckDB only)."""
     con = engine.con
     con.create_view("cg_t2_members", members.select("member_id", "member_reason"),
                     overwrite=True)

@@ -10,7 +10,7 @@ file for file, plus an ``incremental`` entry in its report and manifest.
 
 Nothing is reused, and the build says why (``refused``), when the previous snapshot was
 built with another policy, purpose, pseudonym key or redaction rules, when it has no text
-index (built before there was one, by Spark, or a purge), or when its files fail a quick
+index (built before there was one, or by Spark), or when its files fail a quick
 integrity check (the files read are re-hashed against its manifest, the manifest's snapshot
 id must derive from its files, and the index must line up with data/): a previous snapshot
 that cannot be trusted is never used, and the build is then a plain full build.
@@ -93,6 +93,9 @@ def open_previous(
                 raise ValueError("its snapshot_id, as_of or policy is empty")
         if not isinstance(manifest["policy"].get("sha256"), str):
             raise ValueError("it names no policy sha256")
+        if not all(isinstance(f, dict) and isinstance(f.get("path"), str)
+                   and isinstance(f.get("sha256"), str) for f in manifest["files"]):
+            raise ValueError("a file entry has no path or sha256")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         prev.refused.append(f"its manifest.json is missing or unreadable ({exc})")
         return prev
@@ -130,7 +133,7 @@ def open_previous(
                             f"({_rules_difference(built_rules, rules)})")
     if not any(f.get("path") == TEXTS_FILE for f in manifest["files"]):
         prev.refused.append(f"it holds no text index ({TEXTS_FILE}: built before builds "
-                            "kept one, on Spark, or by a purge)")
+                            "kept one, or on Spark)")
         prev.comparable = False
     elif not prev.refused:
         problem = index_problem(path / TEXTS_FILE, data_files(path),

@@ -231,20 +231,25 @@ def count_placeholders(folder: Path, classes) -> dict[str, int]:
 
 def copy_kept(snapshot: Path, tmp: Path, withdrawn, done: Callable[[int], None] = lambda _n: None
               ) -> int:
-    """data/ and lineage/ of an existing snapshot, less the withdrawn records (a sorted
-    array of record_uids, see ``steps.withdraw``), in the order they are in; texts and
-    pseudonyms are copied as they are (already redacted). Returns the rows kept."""
+    """data/ and lineage/ (and the text index, when there is one) of an existing snapshot,
+    less the withdrawn records (a sorted array of record_uids, see ``steps.withdraw``), in
+    the order they are in; texts and pseudonyms are copied as they are (already redacted).
+    Returns the rows kept."""
     from consentgate.snapshot.steps.withdraw import is_withdrawn
 
     kept_rows = {}
-    for folder, files in (("data", data_files(snapshot)), ("lineage", lineage_files(snapshot))):
+    parts = [("data", data_files(snapshot), "part-00000.parquet", WRITER_OPTIONS),
+             ("lineage", lineage_files(snapshot), "part-00000.parquet", WRITER_OPTIONS)]
+    index = Path(snapshot) / TEXTS_FILE
+    if index.is_file():  # the text index too, so that a later --since can start from it
+        parts.append(("reuse", [index], Path(TEXTS_FILE).name, TEXTS_WRITER_OPTIONS))
+    for folder, files, name, options in parts:
         if not files:
             raise FileNotFoundError(f"{snapshot}: no {folder}/part-*.parquet to purge from")
         (tmp / folder).mkdir(parents=True, exist_ok=True)
         schema = pq.read_schema(files[0])
         kept = 0
-        with pq.ParquetWriter(tmp / folder / "part-00000.parquet", schema,
-                              **WRITER_OPTIONS) as writer:
+        with pq.ParquetWriter(tmp / folder / name, schema, **options) as writer:
             for f in files:
                 for batch in pq.ParquetFile(f).iter_batches(batch_size=STREAM_BATCH_ROWS):
                     mask = ~is_withdrawn(batch.column("record_uid"), withdrawn)
@@ -255,9 +260,9 @@ def copy_kept(snapshot: Path, tmp: Path, withdrawn, done: Callable[[int], None] 
                     if folder == "data":
                         done(kept)
         kept_rows[folder] = kept
-    if kept_rows["data"] != kept_rows["lineage"]:
+    if len(set(kept_rows.values())) != 1:
         raise RuntimeError(
-            f"{snapshot}: data and lineage do not hold the same records "
-            f"({kept_rows['data']} vs {kept_rows['lineage']} kept): verify it first"
+            f"{snapshot}: data, lineage (and the text index) do not hold the same records "
+            f"({kept_rows} kept): verify it first"
         )
     return kept_rows["data"]

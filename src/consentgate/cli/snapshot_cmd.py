@@ -222,7 +222,7 @@ def build(
     for message in result.warnings:
         warn(f"{message} — see the report's data quality section")
     if (entry := result.report.get("incremental")) is not None:
-        _say_incremental(entry)
+        _say_incremental(entry, quiet)
     if not quiet:
         console.print(summary_table(result.report))
         say(f"built in {result.seconds:.1f}s · report: {result.out / 'report.html'}")
@@ -231,19 +231,22 @@ def build(
     print(result.out)
 
 
-def _say_incremental(entry: dict) -> None:
-    """What an incremental build reused, or why it did a full build (never quiet: a build
-    asked to be incremental that was not is something to know)."""
+def _say_incremental(entry: dict, quiet: bool = False) -> None:
+    """What an incremental build reused, and what changed; why it did a full build is a
+    warning even with --quiet (a build asked to be incremental that was not is something to
+    know)."""
     since = entry["since"].get("snapshot_id") or entry["since"]["path"]
     texts = entry["texts"]
     if entry["reused"]:
+        if quiet:
+            return
         say(f"incremental since {since}: {texts['reused']:,} texts reused, "
             f"{texts['redacted']:,} redacted", soft=True)
     else:
         warn(f"incremental since {since}: nothing reused, full build: "
              + "; ".join(entry["refused"]))
     changes = entry.get("changes")
-    if changes:
+    if changes and not quiet:
         m, r = changes["members"], changes["records"]
         why = ", ".join(f"{k} {v:,}" for k, v in m["out_by_reason"].items())
         text = "" if r["text_changed"] is None else f", {r['text_changed']:,} texts changed"

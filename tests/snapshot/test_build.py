@@ -112,7 +112,7 @@ def test_same_inputs_same_snapshot(tiny_source: Path, tmp_path: Path) -> None:
     assert content(a) == content(b)
     assert {p for p, _ in content(a)} == {
         "data/part-00000.parquet", "lineage/part-00000.parquet", "usage/members.parquet",
-        "README.md"}
+        "reuse/texts.parquet", "README.md"}
     assert {k: v for k, v in ra.report.items() if k != "built"} == {
         k: v for k, v in rb.report.items() if k != "built"}
 

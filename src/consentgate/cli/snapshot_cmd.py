@@ -183,6 +183,17 @@ def build(
             "$CONSENTGATE_SPARK_MASTER, else spark-submit's --master, else local mode)."
         ),
     ] = None,
+    since: Annotated[
+        Path | None,
+        typer.Option(
+            help="Incremental build from this previous snapshot: the redacted texts of "
+            "records whose text has not changed are reused, the rest is built as in a full "
+            "build (the result is the same snapshot). If the previous snapshot was built "
+            "with another policy, purpose, pseudonym key or redaction rules, has no text "
+            "index, or fails its integrity check, nothing is reused and the output says "
+            "why. DuckDB only (docs/incremental.md)."
+        ),
+    ] = None,
 ) -> None:
     """Build one training snapshot as of T. The last line printed is the snapshot folder."""
     from consentgate.snapshot import BuildOptions, build_snapshot
@@ -204,17 +215,43 @@ def build(
             verbose=verbose,
             spark_master=spark_master,
             purpose=purpose,
+            since=since,
         )
         with _build_progress(quiet) as progress:
             result = build_snapshot(opts, progress=progress)
     for message in result.warnings:
         warn(f"{message} — see the report's data quality section")
+    if (entry := result.report.get("incremental")) is not None:
+        _say_incremental(entry, quiet)
     if not quiet:
         console.print(summary_table(result.report))
         say(f"built in {result.seconds:.1f}s · report: {result.out / 'report.html'}")
         if registry:
             say(f"registered as {result.manifest['snapshot_id']}")
     print(result.out)
+
+
+def _say_incremental(entry: dict, quiet: bool = False) -> None:
+    """What an incremental build reused, and what changed; why it did a full build is a
+    warning even with --quiet (a build asked to be incremental that was not is something to
+    know)."""
+    since = entry["since"].get("snapshot_id") or entry["since"]["path"]
+    texts = entry["texts"]
+    if entry["reused"]:
+        if quiet:
+            return
+        say(f"incremental since {since}: {texts['reused']:,} texts reused, "
+            f"{texts['redacted']:,} redacted", soft=True)
+    else:
+        warn(f"incremental since {since}: nothing reused, full build: "
+             + "; ".join(entry["refused"]))
+    changes = entry.get("changes")
+    if changes and not quiet:
+        m, r = changes["members"], changes["records"]
+        why = ", ".join(f"{k} {v:,}" for k, v in m["out_by_reason"].items())
+        text = "" if r["text_changed"] is None else f", {r['text_changed']:,} texts changed"
+        say(f"  members: {m['in']:,} in, {m['out']:,} out" + (f" ({why})" if why else "")
+            + f"; records: {r['added']:,} added, {r['withdrawn']:,} withdrawn{text}")
 
 
 def verify(

@@ -151,20 +151,32 @@ class Redactor:
     ) -> tuple[list[int], list[str], Counter]:
         """:meth:`redact_changes` on rows that passed :meth:`gate` (``salary``: its flags
         for them): positions among these rows, redacted texts, values redacted per class."""
+        positions, values, per_row = self.redact_gated_rows(texts, salary)
+        counts: Counter = Counter()
+        for classes in per_row:
+            counts.update(classes)
+        return positions, values, counts
+
+    def redact_gated_rows(
+        self, texts: TextArray, salary: Sequence[bool] | pa.Array
+    ) -> tuple[list[int], list[str], list[tuple[str, ...]]]:
+        """:meth:`redact_gated` with the classes redacted in each changed row (one entry
+        per value, in text order) instead of their sum: a build stores them per record, so
+        that a later incremental build that reuses a text also reports its redactions."""
         if isinstance(texts, pa.Array | pa.ChunkedArray):
             texts = texts.to_pylist()
         if isinstance(salary, pa.Array | pa.ChunkedArray):
             salary = salary.to_pylist()
         positions: list[int] = []
         values: list[str] = []
-        counts: Counter = Counter()
+        per_row: list[tuple[str, ...]] = []
         for i, (text, sal) in enumerate(zip(texts, salary, strict=True)):
             out, found = self._redact(text, sal)
             if found:
                 positions.append(i)
                 values.append(out)
-                counts.update(f.cls for f in found)
-        return positions, values, counts
+                per_row.append(tuple(f.cls for f in found))
+        return positions, values, per_row
 
     def redact_batch_with_counts(self, texts: TextArray) -> tuple[pa.Array, dict[str, int]]:
         """The redacted column and the number of values redacted per class (every class of

@@ -12,6 +12,9 @@ redacts inside the plan, on the executors, which also write the Parquet parts (d
 
 ``progress`` is called with a message as each step begins; if it also has a
 ``records(done, total)`` method, that is called as data records are written (DuckDB).
+
+With ``since`` (DuckDB only), the build is incremental: the same steps, but the redacted
+texts of unchanged records come from that previous snapshot (``snapshot.incremental``).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from consentgate import __version__
 from consentgate.contract.source import ContractError
 from consentgate.engine.backends import ENGINES, bind_inputs, connect
 from consentgate.redaction import Redactor
+from consentgate.redaction.fingerprint import rules_fingerprint
 from consentgate.snapshot.card import add_dataset_card
 from consentgate.snapshot.context import BuildContext, BuildOptions, BuildResult, Progress
 from consentgate.snapshot.keys import key_id, load_key
@@ -37,6 +41,7 @@ from consentgate.snapshot.steps.publish import (
     MANIFEST_FORMAT,
     content_files,
     publish,
+    side_files,
     staging,
     write_manifest,
 )
@@ -61,6 +66,11 @@ def check_options(opts: BuildOptions) -> None:
         raise ValueError("as_of must be timezone-aware (UTC)")
     if Path(opts.out).exists():
         raise FileExistsError(f"{opts.out} already exists: a snapshot is never overwritten")
+    if opts.since is not None and opts.engine != "duckdb":
+        raise ContractError(
+            f"--since works with the duckdb engine only (an incremental build reuses texts "
+            f"while streaming them out of DuckDB); with --engine {opts.engine}, build without "
+            "--since (a full build gives the same snapshot)")
 
 
 def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -70,6 +80,16 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
     key, _origin = load_key(opts.key_file)
     policy, as_of = opts.policy, opts.as_of
     memory = opts.memory_limit or DEFAULT_MEMORY_LIMIT
+    rules = rules_fingerprint(policy.redaction.classes)
+    prev = None
+    if opts.since is not None:
+        from consentgate.snapshot.incremental import open_previous
+
+        prev = open_previous(opts.since, policy, policy.setting_for(opts.purpose).key, key,
+                             rules)
+        if progress is not None:
+            progress(f"incremental: reusing texts of {prev.snapshot_id}" if prev.reusable
+                     else f"incremental: nothing reused, full build: {'; '.join(prev.refused)}")
 
     with staging(out) as tmp:
         ctx = BuildContext(opts, tmp, progress)
@@ -95,13 +115,24 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                                          opts.purpose)
             with ctx.step("records", "deciding records"):
                 decided = decide_records(inputs, policy, as_of, members.table)
-                if engine.name == "spark":
+                # materialised where it is read twice: on Spark (the counts, then the
+                # plan's stages), and when an incremental build compares with the previous
+                # snapshot (the counts, then the withdrawn records' reasons)
+                if engine.name == "spark" or (prev is not None and prev.intact):
                     decided = engine.materialize(decided, "record_decisions")
                 record_counts = count_records(decided)
             used_total = sum(c["n"] for c in record_counts if c["reason"] == "used")
-            used = used_records(inputs, policy, as_of, members.table)
+            used = used_records(inputs, policy, as_of, members.table,
+                                ordered=engine.name != "duckdb")
             with ctx.step("data", "writing data and lineage (redaction, pseudonyms)"):
                 if engine.name == "duckdb":
+                    from consentgate.snapshot.incremental import join_previous, with_text_hash
+
+                    used = with_text_hash(used, key)  # the text index, for a later --since
+                    if prev is not None and prev.reusable:
+                        used = join_previous(engine, used, prev,
+                                             list(policy.redaction.classes))
+                    used = used.order_by("record_uid")  # the order data/ is written in
                     redactor = StreamRedactor(tuple(policy.redaction.classes), pool,
                                               Redactor.from_policy(policy))
                     written = write_duckdb(engine, tmp, used, read.fingerprint, redactor,
@@ -110,6 +141,12 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                     written = write_spark(engine, tmp, used, read.fingerprint,
                                           list(policy.redaction.classes),
                                           Redactor.from_policy(policy))
+            changed = None
+            if prev is not None and prev.intact:
+                from consentgate.snapshot.incremental import changes
+
+                with ctx.step("changes", "comparing with the previous snapshot"):
+                    changed = changes(engine, prev, tmp, members.table, decided)
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -122,6 +159,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
 
         with ctx.step("report", "writing report and manifest"):
             files = content_files(tmp)
+            index = side_files(tmp)
             data_rows = sum(f["rows"] for f in files if f["path"].startswith("data/"))
             lineage_rows = sum(f["rows"] for f in files if f["path"].startswith("lineage/part-"))
             if not data_rows == lineage_rows == written.rows:
@@ -143,12 +181,21 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                 raise RuntimeError(
                     f"counts say {report['records']['used']} records used, data holds {data_rows}"
                 )
-            files += [file_entry(tmp, p) for p in write_report(tmp, report)]
+            extra: dict = {"redaction_rules": rules}
+            if master:
+                extra["spark_master"] = master
+            if prev is not None:
+                from consentgate.snapshot.incremental import incremental_entry
+
+                report["incremental"] = incremental_entry(prev, written.reused,
+                                                          written.redacted, changed)
+                extra["incremental"] = report["incremental"]
+            files += index + [file_entry(tmp, p) for p in write_report(tmp, report)]
             manifest = snapshot_manifest(
                 snap_id=snap_id, opts=opts, report=report, key_id=key_id(key), files=files,
                 source=read.manifest_entry(),
                 consent=consent.info, redactions=written.redactions, started_at=ctx.started_at,
-                extra={"spark_master": master} if master else None,
+                extra=extra,
             )
             add_dataset_card(tmp, manifest)
             write_manifest(tmp, manifest)

@@ -41,6 +41,9 @@ class BuildOptions:
     spark_master: str | None = None
     # the setting (purpose) the snapshot is built for; None: the policy's primary one
     purpose: str | None = None
+    # a previous snapshot: an incremental build reuses its redacted texts where it can
+    # (DuckDB only; see snapshot.incremental)
+    since: Path | None = None
 
 
 @dataclass

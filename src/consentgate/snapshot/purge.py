@@ -37,11 +37,18 @@ from consentgate.snapshot.manifest import (
     utc_z,
 )
 from consentgate.snapshot.report import purpose_entry, purpose_of_manifest
-from consentgate.snapshot.steps.publish import content_files, publish, staging, write_manifest
+from consentgate.snapshot.steps.publish import (
+    content_files,
+    publish,
+    side_files,
+    staging,
+    write_manifest,
+)
 from consentgate.snapshot.steps.read import read_consent, read_source
 from consentgate.snapshot.steps.report import build_report, write_report
 from consentgate.snapshot.steps.withdraw import decide_again, write_withdrawals
 from consentgate.snapshot.steps.write import copy_kept, count_placeholders, write_usage_index
+from consentgate.snapshot.texts import TEXTS_FOLDER
 from consentgate.snapshot.verify import DELETION_FILE, parse_time
 
 
@@ -208,7 +215,7 @@ def purge_snapshot(opts: PurgeOptions, progress: Progress | None = None) -> Purg
             "used the snapshot"
         )
     if not (old / DELETION_FILE).exists():
-        check_intact(old, manifest, ("data", "lineage"))
+        check_intact(old, manifest, ("data", "lineage", TEXTS_FOLDER))
     if opts.delete_unused:
         _check_registered(opts.registry, manifest["snapshot_id"])  # type: ignore[arg-type]
     memory = opts.memory_limit or DEFAULT_MEMORY_LIMIT
@@ -266,6 +273,7 @@ def _report_and_manifest(
     key = policy.setting_for(purpose).key
     snap_id = snapshot_id(as_of, policy.sha256, files,
                           None if key == policy.setting.key else key)
+    files += side_files(tmp)  # the text index, less the withdrawn rows: not in the id
     classes = list(policy.redaction.classes)
     placeholders = count_placeholders(tmp / "data", classes)
     old_manifest_sha = sha256_file(old / "manifest.json")
@@ -295,7 +303,10 @@ def _report_and_manifest(
         source=read.manifest_entry(),
         consent=consent.info, redactions=placeholders, started_at=ctx.started_at,
         extra={"supersedes": manifest["snapshot_id"], "purged_at": instants[-1],
-               "purge": purge},
+               "purge": purge,
+               # the kept texts were redacted with the superseded snapshot's rules
+               **({"redaction_rules": manifest["redaction_rules"]}
+                  if "redaction_rules" in manifest else {})},
     )
     add_dataset_card(tmp, new_manifest)
     write_manifest(tmp, new_manifest)

@@ -230,7 +230,7 @@ def _verify_records(
     # The reference decisions go to a side file, so the comparison runs in DuckDB with flat
     # memory whatever the number of records.
     expected = workdir / "expected.parquet"
-    _write_expected(refs, source, redactor, expected, res)
+    _write_expected(refs, source, redactor, expected, res, key)
     when = " and at ".join(t.isoformat() for t in instants)
     res.ran(f"records: {res.checked_records:,} source records re-decided by the reference "
             f"evaluator as of {when}; lineage compared both ways (nothing out is in, nothing "
@@ -245,6 +245,7 @@ def _verify_records(
     say("checking data against lineage")
     _check_alignment(con, data, lineage, policy, key, manifest, res)
     _check_usage_index(con, snapshot, data, lineage, res)
+    _check_text_index(con, snapshot, data, expected, policy, key, manifest, res)
 
     say("scanning texts for unredacted personal data")
     _scan_texts(data, policy, res)
@@ -283,11 +284,16 @@ EXPECTED_SCHEMA = pa.schema(
         ("used", pa.bool_()),
         ("reasons", pa.string()),
         ("text_sha256", pa.string()),
+        # the keyed hash of the source text (the text index's), when a key is given
+        ("source_text_hash", pa.string()),
     ]
 )
 
 
-def _write_expected(refs, source, redactor, path: Path, res: VerifyResult) -> None:
+def _write_expected(refs, source, redactor, path: Path, res: VerifyResult,
+                    key: bytes | None = None) -> None:
+    from consentgate.snapshot.texts import text_hash_py
+
     rows: list[dict] = []
     several = len(refs) > 1
     with pq.ParquetWriter(path, EXPECTED_SCHEMA) as writer:
@@ -300,9 +306,11 @@ def _write_expected(refs, source, redactor, path: Path, res: VerifyResult) -> No
                     why = ", ".join(map(str, decision.reasons))
                     reasons.append(f"{why} at {ref.as_of.isoformat()}" if several else why)
             used = not reasons
-            text_sha = None
+            text_sha = source_hash = None
             if used and record.text is not None:
                 text_sha = hashlib.sha256(redactor.redact(record.text).encode()).hexdigest()
+                if key is not None:
+                    source_hash = text_hash_py(record.text, key)
             rows.append(
                 {
                     "record_id": record.record_id,
@@ -310,6 +318,7 @@ def _write_expected(refs, source, redactor, path: Path, res: VerifyResult) -> No
                     "used": used,
                     "reasons": "; ".join(reasons),
                     "text_sha256": text_sha,
+                    "source_text_hash": source_hash,
                 }
             )
             if len(rows) >= 50_000:
@@ -523,6 +532,52 @@ def _check_usage_index(
     if order:
         res.add("usage", "usage/members.parquet", "rows are not sorted by member and kind")
     res.ran("usage index: equal to the per-member counts of data and lineage, sorted")
+
+
+def _check_text_index(
+    con, root: Path, data_files: list[Path], expected: Path, policy: Policy,
+    key: bytes | None, manifest: dict, res: VerifyResult,
+) -> None:
+    """The text index (what a later incremental build reuses) lines up with data, its
+    per-record counts add up to the manifest's redactions, and, with the key, each hash
+    is the hash of its record's source text: a wrong index would make a later build reuse
+    a text that is not the redacted text of its record."""
+    from consentgate.snapshot.texts import TEXTS_FILE, count_column, index_problem
+
+    if not any(f.get("path") == TEXTS_FILE for f in manifest.get("files", [])):
+        res.ran("text index: none in this snapshot (nothing for a later --since to reuse)")
+        return
+    index = root / TEXTS_FILE
+    if not index.is_file():
+        return  # reported by the hash check
+    classes = list(policy.redaction.classes)
+    problem = index_problem(index, data_files, classes)
+    if problem is not None:
+        res.add("text_index", TEXTS_FILE, problem)
+        return
+    sums = con.execute(
+        "SELECT " + ", ".join(f"coalesce(sum({count_column(c)}), 0)::BIGINT" for c in classes)
+        + " FROM read_parquet($i)", {"i": str(index)}).fetchone() if classes else ()
+    recorded = (manifest.get("counts") or {}).get("redactions") or {}
+    # a purge counts the placeholders in the kept texts instead (it redacts nothing): the
+    # same figure but where a source text already held one, so only builds are compared
+    for cls, n in zip(classes, sums, strict=True) if "purge" not in manifest else ():
+        if recorded.get(cls, 0) != n:
+            res.add("text_index", cls, f"the index counts {n} values redacted, the manifest "
+                    f"{recorded.get(cls, 0)}")
+    counts = ("its counts add up to the manifest's" if "purge" not in manifest
+              else "counts not compared (a purge counts placeholders)")
+    if key is None:
+        res.ran(f"text index: lines up with data, {counts}; hashes not checked (give "
+                "--key-file to check them)")
+        return
+    for (rid,) in con.execute(
+        """SELECT e.record_id FROM read_parquet($i) i JOIN read_parquet($e) e
+           USING (record_uid) WHERE i.text_sha256 IS DISTINCT FROM e.source_text_hash
+           ORDER BY 1""", {"i": str(index), "e": str(expected)}).fetchall():
+        res.add("text_index", rid, "the hash in the text index is not that of the source text")
+    res.ran(f"text index: lines up with data, {counts}, each hash that of its record's "
+            "source text")
 
 
 def _iter_texts(files: list[Path]) -> Iterator[pa.RecordBatch]:

@@ -109,6 +109,15 @@ def content_files(tmp: Path) -> list[dict]:
     return [file_entry(tmp, p) for p in paths]
 
 
+def side_files(tmp: Path) -> list[dict]:
+    """The text index (``reuse/``), with its sha256 and rows: listed in the manifest (so
+    that it is hash-checked) but, like the dataset card, not part of the snapshot id."""
+    from consentgate.snapshot.manifest import file_entry
+    from consentgate.snapshot.texts import TEXTS_FOLDER
+
+    return [file_entry(tmp, p) for p in sorted((tmp / TEXTS_FOLDER).glob("*.parquet"))]
+
+
 def write_manifest(tmp: Path, manifest: dict) -> None:
     path = tmp / "manifest.json"
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")

@@ -13,8 +13,9 @@ import os
 import time
 from collections import Counter
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 import pyarrow as pa
 
 if TYPE_CHECKING:
@@ -27,11 +28,20 @@ REDACT_CHUNK_ROWS = 2_000  # gated rows (~1 in 7 of all) per task sent to a reda
 
 def _redact_piece(
     redactor: Redactor, texts: pa.Array, salary: pa.Array
-) -> tuple[list[int], list[str], Counter]:
+) -> tuple[list[int], list[str], list[tuple[str, ...]]]:
     """Worker-side: what redaction changes in one piece of gated texts (module level, so
     that it pickles by name; the redactor pickles as its classes and the policy's extra
-    recognizers). Only the changed rows travel back."""
-    return redactor.redact_gated(texts, salary)
+    recognizers). Only the changed rows travel back, with the classes redacted in each."""
+    return redactor.redact_gated_rows(texts, salary)
+
+
+class Redacted(NamedTuple):
+    """One batch out of the redactor: the batch as submitted, its redacted texts, and the
+    values redacted in each row, per class (what the build stores per record)."""
+
+    batch: pa.RecordBatch
+    texts: pa.Array
+    counts: dict[str, np.ndarray]
 
 
 def redaction_pool(
@@ -84,7 +94,10 @@ class StreamRedactor:
     ``submit(batch)`` gates the batch's ``text`` column and hands the rows that may hold
     personal data to the workers (or scans them here without a pool); ``ready()`` yields
     ``(batch, redacted_texts)`` pairs once they are done, keeping at most two batches in
-    flight; ``drain()`` yields the rest. ``counts`` holds the values redacted per class."""
+    flight; ``drain()`` yields the rest. ``counts`` holds the values redacted per class.
+
+    Null texts are never gated, so a caller that already has a row's redacted text (an
+    incremental build) submits the row with a null text and redaction skips it."""
 
     def __init__(
         self, classes: tuple[str, ...], pool: cf.ProcessPoolExecutor | None = None,
@@ -117,26 +130,32 @@ class StreamRedactor:
             ]
         self._pending.append((batch, gated.to_pylist(), pieces))
 
-    def ready(self) -> Iterator[tuple[pa.RecordBatch, pa.Array]]:
+    def ready(self) -> Iterator[Redacted]:
         while len(self._pending) > self._in_flight:
             yield self._finish_one()
 
-    def drain(self) -> Iterator[tuple[pa.RecordBatch, pa.Array]]:
+    def drain(self) -> Iterator[Redacted]:
         while self._pending:
             yield self._finish_one()
 
-    def _finish_one(self) -> tuple[pa.RecordBatch, pa.Array]:
+    def _finish_one(self) -> Redacted:
         from consentgate.redaction.redactor import apply_changes
 
         batch, gated, pieces = self._pending.popleft()
         positions: list[int] = []
         values: list[str] = []
+        per_row = {c: np.zeros(batch.num_rows, dtype=np.int32) for c in self.classes}
         for offset, piece in pieces:
             rows, texts, found = piece.result() if self.pool is not None else piece
-            positions.extend(gated[offset + i] for i in rows)
+            for i, classes in zip(rows, found, strict=True):
+                position = gated[offset + i]
+                positions.append(position)
+                for cls in classes:
+                    per_row.setdefault(cls, np.zeros(batch.num_rows, dtype=np.int32))
+                    per_row[cls][position] += 1
+                self.counts.update(classes)
             values.extend(texts)
-            self.counts.update(found)
-        return batch, apply_changes(batch.column("text"), positions, values)
+        return Redacted(batch, apply_changes(batch.column("text"), positions, values), per_row)
 
     def redactions(self) -> dict[str, int]:
         return {c: self.counts.get(c, 0) for c in self.classes}

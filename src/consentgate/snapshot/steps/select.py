@@ -35,16 +35,18 @@ def count_records(decided: ir.Table) -> list[dict]:
 
 
 def used_records(
-    inputs: Inputs, policy: Policy, as_of: dt.datetime, members: ir.Table
+    inputs: Inputs, policy: Policy, as_of: dt.datetime, members: ir.Table,
+    ordered: bool = True,
 ) -> ir.Table:
     """The used records with the data columns (text not yet redacted) and lineage's ids,
-    in record_uid order (the order data/ and lineage/ are written in)."""
+    in record_uid order (the order data/ and lineage/ are written in); ``ordered=False``
+    leaves the order to the caller (who adds columns first: one sort, not two)."""
     with_text = record_decisions(
         inputs, policy, as_of, members,
         columns=("text", "created_at"), member_columns=("author",),
     )
     used = with_text.filter(with_text.reason == "used")
-    return used.select(
+    used = used.select(
         record_uid=record_uid(used.record_id),
         kind=used.kind,
         category=used.category,
@@ -54,4 +56,5 @@ def used_records(
         text=used.text,
         record_id=used.record_id,
         member_id=used.member_id,
-    ).order_by("record_uid")
+    )
+    return used.order_by("record_uid") if ordered else used

@@ -2,6 +2,9 @@
 
 data/part-*.parquet     record_uid, kind, category, created_at, language, author, text
 lineage/part-*.parquet  record_uid, record_id, member_id, source_fingerprint (restricted)
+reuse/texts.parquet     record_uid, keyed hash of the source text, values redacted per
+                        class (restricted; DuckDB builds): what the next incremental build
+                        reuses (``snapshot.texts``)
 usage/members.parquet   member_id, kind, category, records, first/last created_at
                         (restricted, like lineage/): one row per member and kind, sorted
                         by member, in
@@ -13,17 +16,29 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import ibis
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from consentgate.engine.backends import Engine
 from consentgate.snapshot.manifest import data_files, lineage_files
 from consentgate.snapshot.steps.redact import StreamRedactor
 from consentgate.snapshot.steps.select import DATA_COLUMNS
+from consentgate.snapshot.texts import (
+    REUSE_COUNT_PREFIX,
+    REUSE_HIT,
+    REUSE_TEXT,
+    TEXTS_FILE,
+    count_column,
+    texts_schema,
+)
+from consentgate.snapshot.texts import WRITER_OPTIONS as TEXTS_WRITER_OPTIONS
 from consentgate.snapshot.usage_index import write_usage_index
 
 __all__ = ["copy_kept", "write_batches", "write_duckdb", "write_spark", "write_usage_index"]
@@ -42,7 +57,9 @@ WRITER_OPTIONS = dict(
 @dataclass(frozen=True)
 class Written:
     rows: int
-    redactions: dict[str, int]  # values redacted, per class
+    redactions: dict[str, int]  # values redacted, per class (reused texts' counts included)
+    reused: int = 0  # texts taken from the previous snapshot (incremental builds)
+    redacted: int = 0  # texts that went through redaction
 
 
 def _schemas(schema: pa.Schema) -> tuple[pa.Schema, pa.Schema]:
@@ -61,24 +78,52 @@ def write_batches(
     done: Callable[[int], None] = lambda _n: None,
 ) -> Written:
     """Write lineage as the batches come and data once each is redacted, keeping their
-    order; ``schema`` holds the data columns plus record_id and member_id."""
+    order; ``schema`` holds the data columns plus record_id and member_id.
+
+    With a ``text_sha256`` column, the text index (``reuse/texts.parquet``) is written
+    beside them. With the ``reuse_*`` columns of an incremental build, rows whose text was
+    found in the previous snapshot reach the redactor with a null text (so it skips them)
+    and get the previous redacted text and counts back here."""
     data_schema, lineage_schema = _schemas(schema)
+    keep_texts = "text_sha256" in schema.names
+    reuse = REUSE_HIT in schema.names
+    classes = tuple(redactor.classes)
+    index_schema = texts_schema(classes)
     (tmp / "data").mkdir(parents=True, exist_ok=True)
     (tmp / "lineage").mkdir(parents=True, exist_ok=True)
-    written = 0
+    written = reused = 0
+    totals = dict.fromkeys(classes, 0)
     fp = pa.scalar(fingerprint, pa.string())
-    with (
-        pq.ParquetWriter(tmp / "data" / "part-00000.parquet", data_schema,
-                         **WRITER_OPTIONS) as data_w,
-        pq.ParquetWriter(tmp / "lineage" / "part-00000.parquet", lineage_schema,
-                         **WRITER_OPTIONS) as lineage_w,
-    ):
+    with ExitStack() as stack:
+        data_w = stack.enter_context(pq.ParquetWriter(
+            tmp / "data" / "part-00000.parquet", data_schema, **WRITER_OPTIONS))
+        lineage_w = stack.enter_context(pq.ParquetWriter(
+            tmp / "lineage" / "part-00000.parquet", lineage_schema, **WRITER_OPTIONS))
+        texts_w = None
+        if keep_texts:
+            (tmp / TEXTS_FILE).parent.mkdir(parents=True, exist_ok=True)
+            texts_w = stack.enter_context(pq.ParquetWriter(
+                tmp / TEXTS_FILE, index_schema, **TEXTS_WRITER_OPTIONS))
 
         def put(pairs) -> None:
-            nonlocal written
-            for batch, texts in pairs:
+            nonlocal written, reused
+            for batch, texts, counts in pairs:
+                if reuse:
+                    hit = _hits(batch)
+                    texts = pc.if_else(hit, batch.column(REUSE_TEXT), texts)
+                    mask = hit.to_numpy(zero_copy_only=False)
+                    counts = {c: np.where(mask, _counts(batch, c), counts[c]) for c in classes}
+                    reused += int(mask.sum())
+                for c in classes:
+                    totals[c] += int(counts[c].sum())
                 columns = [batch.column(c) for c in DATA_COLUMNS[:-1]] + [texts]
                 data_w.write_batch(pa.RecordBatch.from_arrays(columns, schema=data_schema))
+                if texts_w is not None:
+                    texts_w.write_batch(pa.RecordBatch.from_arrays(
+                        [batch.column("record_uid"), batch.column("text_sha256")]
+                        + [pa.array(counts[c], pa.int32()) for c in classes],
+                        schema=index_schema,
+                    ))
                 written += batch.num_rows
                 done(written)
 
@@ -89,10 +134,24 @@ def write_batches(
                  batch.column("member_id"), pa.repeat(fp, batch.num_rows)],
                 schema=lineage_schema,
             ))
+            if reuse:  # a reused text is not redacted again: the redactor skips nulls
+                text = batch.column("text")
+                batch = batch.set_column(
+                    batch.schema.get_field_index("text"), batch.schema.field("text"),
+                    pc.if_else(_hits(batch), pa.scalar(None, text.type), text))
             redactor.submit(batch)
             put(redactor.ready())
         put(redactor.drain())
-    return Written(written, redactor.redactions())
+    return Written(written, totals, reused, written - reused)
+
+
+def _hits(batch: pa.RecordBatch) -> pa.Array:
+    return pc.fill_null(batch.column(REUSE_HIT), False)
+
+
+def _counts(batch: pa.RecordBatch, cls: str) -> np.ndarray:
+    column = batch.column(REUSE_COUNT_PREFIX + count_column(cls))
+    return pc.fill_null(column, 0).to_numpy(zero_copy_only=False).astype(np.int32)
 
 
 def write_duckdb(
@@ -172,20 +231,25 @@ def count_placeholders(folder: Path, classes) -> dict[str, int]:
 
 def copy_kept(snapshot: Path, tmp: Path, withdrawn, done: Callable[[int], None] = lambda _n: None
               ) -> int:
-    """data/ and lineage/ of an existing snapshot, less the withdrawn records (a sorted
-    array of record_uids, see ``steps.withdraw``), in the order they are in; texts and
-    pseudonyms are copied as they are (already redacted). Returns the rows kept."""
+    """data/ and lineage/ (and the text index, when there is one) of an existing snapshot,
+    less the withdrawn records (a sorted array of record_uids, see ``steps.withdraw``), in
+    the order they are in; texts and pseudonyms are copied as they are (already redacted).
+    Returns the rows kept."""
     from consentgate.snapshot.steps.withdraw import is_withdrawn
 
     kept_rows = {}
-    for folder, files in (("data", data_files(snapshot)), ("lineage", lineage_files(snapshot))):
+    parts = [("data", data_files(snapshot), "part-00000.parquet", WRITER_OPTIONS),
+             ("lineage", lineage_files(snapshot), "part-00000.parquet", WRITER_OPTIONS)]
+    index = Path(snapshot) / TEXTS_FILE
+    if index.is_file():  # the text index too, so that a later --since can start from it
+        parts.append(("reuse", [index], Path(TEXTS_FILE).name, TEXTS_WRITER_OPTIONS))
+    for folder, files, name, options in parts:
         if not files:
             raise FileNotFoundError(f"{snapshot}: no {folder}/part-*.parquet to purge from")
         (tmp / folder).mkdir(parents=True, exist_ok=True)
         schema = pq.read_schema(files[0])
         kept = 0
-        with pq.ParquetWriter(tmp / folder / "part-00000.parquet", schema,
-                              **WRITER_OPTIONS) as writer:
+        with pq.ParquetWriter(tmp / folder / name, schema, **options) as writer:
             for f in files:
                 for batch in pq.ParquetFile(f).iter_batches(batch_size=STREAM_BATCH_ROWS):
                     mask = ~is_withdrawn(batch.column("record_uid"), withdrawn)
@@ -196,9 +260,9 @@ def copy_kept(snapshot: Path, tmp: Path, withdrawn, done: Callable[[int], None] 
                     if folder == "data":
                         done(kept)
         kept_rows[folder] = kept
-    if kept_rows["data"] != kept_rows["lineage"]:
+    if len(set(kept_rows.values())) != 1:
         raise RuntimeError(
-            f"{snapshot}: data and lineage do not hold the same records "
-            f"({kept_rows['data']} vs {kept_rows['lineage']} kept): verify it first"
+            f"{snapshot}: data, lineage (and the text index) do not hold the same records "
+            f"({kept_rows} kept): verify it first"
         )
     return kept_rows["data"]

@@ -19,6 +19,21 @@ from consentgate.ledger.verify import verify_ledger
 OTHER_AI = "other_ai_uses"
 
 
+def race(n: int, target, *args_of) -> None:  # type: ignore[no-untyped-def]
+    """Run ``target`` in ``n`` threads released at once (``args_of(i)``: the i-th's args)."""
+    barrier = threading.Barrier(n)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        target(*(args_of[0](i) if args_of else ()))
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def test_file_then_uphold(ledger: Ledger, policy) -> None:  # type: ignore[no-untyped-def]
     objections = Objections(ledger, policy)
     first, already = objections.file("m1", OTHER_AI, "  my grounds\n  ", language="fr",
@@ -59,12 +74,10 @@ def test_two_administrators_answer_at_once(ledger: Ledger, policy) -> None:  # t
     objections = Objections(ledger, policy)
     filed, _ = objections.file("m2", OTHER_AI, "grounds")
     outcomes: list[str] = []
-    barrier = threading.Barrier(6)
 
     def answer(uphold: bool) -> None:
         other = Ledger(ledger.engine.url.render_as_string(hide_password=False))
         try:
-            barrier.wait()
             Objections(other, policy).decide(filed.objection_id, uphold, "r", "admin")
             outcomes.append("answered")
         except AlreadyAnswered:
@@ -72,11 +85,7 @@ def test_two_administrators_answer_at_once(ledger: Ledger, policy) -> None:  # t
         finally:
             other.close()
 
-    threads = [threading.Thread(target=answer, args=(i % 2 == 0,)) for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    race(6, answer, lambda i: (i % 2 == 0,))
     assert sorted(outcomes) == ["answered"] + ["refused"] * 5
     final = objections.get(filed.objection_id)
     events = ledger.history("m2")
@@ -84,22 +93,16 @@ def test_two_administrators_answer_at_once(ledger: Ledger, policy) -> None:  # t
 
 
 def test_concurrent_filings_make_one(ledger: Ledger, policy) -> None:  # type: ignore[no-untyped-def]
-    barrier = threading.Barrier(5)
     ids: list[str] = []
 
     def file() -> None:
         other = Ledger(ledger.engine.url.render_as_string(hide_password=False))
         try:
-            barrier.wait()
             ids.append(Objections(other, policy).file("m3", OTHER_AI, "g")[0].objection_id)
         finally:
             other.close()
 
-    threads = [threading.Thread(target=file) for _ in range(5)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    race(5, file)
     assert len(set(ids)) == 1
     assert len(Objections(ledger, policy).of_member("m3")) == 1
 
@@ -107,22 +110,16 @@ def test_concurrent_filings_make_one(ledger: Ledger, policy) -> None:  # type: i
 def test_record_once_under_concurrent_writers(ledger: Ledger, policy) -> None:  # type: ignore[no-untyped-def]
     event = NewEvent(member_id="us1", setting="data_sharing", value=False, source="gpc",
                      policy_id=policy.id, policy_version=policy.policy.version)
-    barrier = threading.Barrier(6)
     fresh: list[bool] = []
 
     def record() -> None:
         other = Ledger(ledger.engine.url.render_as_string(hide_password=False))
         try:
-            barrier.wait()
             fresh.append(not other.record_once(event)[1])
         finally:
             other.close()
 
-    threads = [threading.Thread(target=record) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    race(6, record)
     assert sorted(fresh) == [False] * 5 + [True]
     assert len(ledger.history("us1")) == 1
     with pytest.raises(EventRejected):

@@ -81,16 +81,12 @@ def one_month_after(instant: dt.datetime) -> dt.datetime:
 
 
 def _free_text(name: str, value: object, max_len: int) -> str:
+    """Free text: ``check_text``'s rules, except that line breaks and tabs are allowed."""
     if not isinstance(value, str) or not value.strip():
         raise EventRejected(f"{name} must be a non-empty text")
-    if len(value) > max_len:
-        raise EventRejected(f"{name} is longer than {max_len} characters")
     if _CONTROL.search(value):
         raise EventRejected(f"{name} contains control characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise EventRejected(f"{name} is not valid Unicode text") from exc
+    check_text(name, re.sub(r"[\t\n\r]", " ", value), max_len)
     return value.strip()
 
 

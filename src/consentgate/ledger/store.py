@@ -301,19 +301,7 @@ class Ledger:
             jurisdiction=jurisdiction,
         )
         check_event(event)
-        cols = events_table.c
-        with self._write() as conn:
-            _lock_head(conn)
-            first = conn.execute(
-                select(events_table)
-                .where(cols.member_id == member_id, cols.setting == ERASURE_SETTING,
-                       cols.value.is_(True))
-                .order_by(cols.effective_us, cols.seq)
-                .limit(1)
-            ).first()
-            if first is not None:
-                return _row_to_event(first), True
-            return self._append_locked(conn, [event])[0], False
+        return self._append_unless(event, events_table.c.value.is_(True))
 
     def record_once(self, event: NewEvent) -> tuple[StoredEvent, bool]:
         """Record a live event unless the member already has one of the same setting from
@@ -324,13 +312,19 @@ class Ledger:
         check_event(event)
         if event.effective_at is not None:
             raise EventRejected("a live change takes effect when it is recorded")
+        return self._append_unless(event, events_table.c.source == event.source)
+
+    def _append_unless(self, event: NewEvent, also: object) -> tuple[StoredEvent, bool]:
+        """Append ``event`` unless the member already has an event of its setting matching
+        ``also``; the check runs after the head is locked, inside the write transaction.
+        Returns (the first such event, or the new one; whether it was already there)."""
         cols = events_table.c
         with self._write() as conn:
             _lock_head(conn)
             first = conn.execute(
                 select(events_table)
                 .where(cols.member_id == event.member_id, cols.setting == event.setting,
-                       cols.source == event.source)
+                       also)  # type: ignore[arg-type]
                 .order_by(cols.effective_us, cols.seq)
                 .limit(1)
             ).first()

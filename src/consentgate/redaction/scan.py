@@ -353,6 +353,9 @@ class _Scan:
             yes, after_only = 0, True
         runs = _DIGIT_RUN.findall(value)
         groups = tuple(len(g) for g in runs)
+        if (after_only and len(runs) == 2 and _YEAR_GROUP.fullmatch(runs[0])
+                and len(runs[1]) <= 3):
+            return False  # "1990 10 people, NI number: ...": a year and a count, no phone word
         if (after_only and len(groups) == 1 and len(number) <= 6
                 and not self._cue_after(P.PHONE_NAMED_AFTER_CUE, end, PHONE_CUE_AFTER_WINDOW,
                                         introduces_next=True)):

@@ -64,7 +64,7 @@ class ChangeFastPath:
             await self.app(scope, receive, send)
             return
         authorization = content_type = None
-        cookie = False
+        app_only = False  # the app must answer: a cookie, or a signal only it records
         for name, value in scope["headers"]:
             if name == b"authorization":
                 if authorization is None:
@@ -73,8 +73,9 @@ class ChangeFastPath:
                 if content_type is None:
                     content_type = value
             elif name == b"cookie" or name == b"sec-gpc":
-                # a Global Privacy Control signal is recorded by the app (service.gpc)
-                cookie = True
+                # a session cookie the session middleware would refresh; a Global Privacy
+                # Control signal, which the app records (SettingsService.honour_gpc)
+                app_only = True
         chunks: list[bytes] = []
         more = True
         while more:
@@ -86,7 +87,7 @@ class ChangeFastPath:
             more = message.get("more_body", False)
         body = b"".join(chunks)
         change = identity = None
-        if (authorization and not cookie and content_type is not None
+        if (authorization and not app_only and content_type is not None
                 and _is_json(content_type)):
             scheme, _, token = authorization.decode("latin-1").partition(" ")
             if scheme.lower() == "bearer" and token.strip():

@@ -41,6 +41,7 @@ from consentgate.service.i18n import (
     KIND_LABELS,
     LANGUAGE_NAMES,
     LANGUAGES,
+    N_,
     PURPOSE_LABELS,
     SOURCE_LABELS,
     locale,
@@ -214,7 +215,8 @@ def build_pages(service: SettingsService) -> APIRouter:
         lang = language(request, view.profile.language)
         _ = gettext(lang)
         rows = []
-        for setting in service.shown_settings(view.profile):
+        shown = service.shown_settings(view.profile)
+        for setting in shown:
             rows.append({
                 "key": setting.key, "url": row_url(setting.key),
                 "name": setting.name.get(lang, setting.name["en"]),
@@ -230,10 +232,19 @@ def build_pages(service: SettingsService) -> APIRouter:
             request, "data_privacy.html", lang, sidebar=True, section="data-privacy",
             title=policy.setting.path.get(lang, policy.setting.path["en"])[2],
             rows=rows, objection_url=policy.policy.objection_url,
-            objection_row=any(s.mechanism == "objection"
-                              for s in service.shown_settings(view.profile)),
+            objection_row=any(s.mechanism == "objection" for s in shown),
             usage_url=f"{setting_url}#usage", gpc_recorded=gpc_names or None,
         )
+
+    def history_rows(events: list[Any], lang: str) -> list[dict[str, Any]]:
+        """The rows of a history table (``_history.html``), newest first as given."""
+        _ = gettext(lang)
+        return [{
+            "when": _when(e.effective_at, lang), "value": e.value,
+            "event": event_kind(e.setting, e.value, service.key),
+            "source": _(SOURCE_LABELS[e.source]) if e.source in SOURCE_LABELS else e.source,
+            "receipt_id": e.receipt_id,
+        } for e in events]
 
     def row_url(key: str) -> str:
         return f"/settings/data-privacy/{setting_slug(key)}"
@@ -285,17 +296,7 @@ def build_pages(service: SettingsService) -> APIRouter:
             retroactive=policy.setting.retroactive,
             objection_url=next((row_url(o.key) for o in service.shown_settings(view.profile)
                                 if o.mechanism == "objection"), policy.policy.objection_url),
-            history=[
-                {
-                    "when": _when(e.effective_at, lang),
-                    "value": e.value,
-                    "event": event_kind(e.setting, e.value, service.key),
-                    "source": _(SOURCE_LABELS[e.source]) if e.source in SOURCE_LABELS
-                    else e.source,
-                    "receipt_id": e.receipt_id,
-                }
-                for e in view.history
-            ],
+            history=history_rows(view.history, lang),
             usage=describe(service, view, answer, lang),
             usage_checked=_when(answer.checked_at, lang) if answer.available else None,
             report_url=f"{setting_url}/access-report",
@@ -390,8 +391,6 @@ def build_pages(service: SettingsService) -> APIRouter:
         if setting.mechanism == "objection":
             mine = [o for o in service.objections.of_member(member) if o.setting == key]
             flash = request.session.pop("objection_saved", None)
-            words = {"pending": _("Pending"), "upheld": _("Upheld"), "rejected": _("Rejected")}
-            pills = {"pending": "pill-pending", "upheld": "pill-off", "rejected": "pill-on"}
             return render(
                 request, "objection.html", lang, status=status, **common, error=error,
                 flash=flash, flash_due=day(mine[0].due_at, lang) if flash and mine else None,
@@ -399,7 +398,7 @@ def build_pages(service: SettingsService) -> APIRouter:
                 pending=any(o.status == "pending" for o in mine),
                 objections=[{
                     "objection_id": o.objection_id, "status": o.status,
-                    "status_word": words[o.status], "pill": pills[o.status],
+                    "status_word": _(OBJECTION_STATUS[o.status]), "pill": OBJECTION_PILL[o.status],
                     "filed": _when(o.filed_at, lang), "due": day(o.due_at, lang),
                     "overdue": o.overdue(service.now()),
                     "decided": day(o.decided_at, lang) if o.decided_at else None,
@@ -417,12 +416,7 @@ def build_pages(service: SettingsService) -> APIRouter:
             minor=view.profile.is_minor, retroactive=setting.retroactive,
             gpc=None if gpc is None else {"date": day(gpc.effective_at, lang),
                                           "receipt_id": gpc.receipt_id},
-            history=[{
-                "when": _when(e.effective_at, lang), "value": e.value,
-                "source": _(SOURCE_LABELS[e.source]) if e.source in SOURCE_LABELS
-                else e.source,
-                "receipt_id": e.receipt_id,
-            } for e in view.history if e.setting == key],
+            history=history_rows([e for e in view.history if e.setting == key], lang),
         )
 
     def add_other_routes(key: str) -> None:
@@ -480,8 +474,6 @@ def build_pages(service: SettingsService) -> APIRouter:
         if config.admin_key is None:
             raise HTTPException(404, "Not Found")
         status = status if status in ("pending", "upheld", "rejected", "all") else "pending"
-        words = {"pending": _("Pending"), "upheld": _("Upheld"), "rejected": _("Rejected")}
-        pills = {"pending": "pill-pending", "upheld": "pill-off", "rejected": "pill-on"}
         rows = []
         if is_admin(request):
             for o in service.objections.queue(None if status == "all" else status):  # type: ignore[arg-type]
@@ -493,8 +485,9 @@ def build_pages(service: SettingsService) -> APIRouter:
                     "setting_name": setting.name.get(lang, setting.name["en"]) if setting
                     else o.setting,
                     "text": o.text, "filed": _when(o.filed_at, lang), "due": day(o.due_at, lang),
-                    "overdue": o.overdue(service.now()), "status_word": words[o.status],
-                    "pill": pills[o.status],
+                    "overdue": o.overdue(service.now()),
+                    "status_word": _(OBJECTION_STATUS[o.status]),
+                    "pill": OBJECTION_PILL[o.status],
                     "decided": day(o.decided_at, lang) if o.decided_at else None,
                     "reason": o.reason,
                 })
@@ -549,6 +542,10 @@ def build_pages(service: SettingsService) -> APIRouter:
         return RedirectResponse("/admin/objections", 303)
 
     return router
+
+
+OBJECTION_STATUS = {"pending": N_("Pending"), "upheld": N_("Upheld"), "rejected": N_("Rejected")}
+OBJECTION_PILL = {"pending": "pill-pending", "upheld": "pill-off", "rejected": "pill-on"}
 
 
 class _SignInFirst(Exception):

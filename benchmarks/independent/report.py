@@ -57,13 +57,17 @@ def speed_rows(runs: dict[str, dict[str, Any]]) -> list[list[str]]:
     for split, r in runs.items():
         cg_docs, cg_mb = rate(r["cg_run"])
         pr_docs, pr_mb = rate(r["pr_run"])
+        passes = ", ".join(f"{s:.2f}" for s in r["cg_run"].get("first_pass_all_s", []))
         rows.append([split, f"{r['cg_run']['docs']:,}", f"{cg_docs:,.0f}", f"{cg_mb:.2f}",
-                     f"{pr_docs:,.0f}", f"{pr_mb:.3f}", f"{cg_docs / max(pr_docs, 1e-9):,.1f}×"])
+                     passes, f"{pr_docs:,.0f}", f"{pr_mb:.3f}",
+                     f"{r['pr_run']['first_pass_s']:.1f}",
+                     f"{cg_docs / max(pr_docs, 1e-9):,.1f}×"])
     return rows
 
 
-SPEED_HEAD = ["split", "texts", "consentgate docs/s", "consentgate MB/s", "Presidio docs/s",
-              "Presidio MB/s", "ratio"]
+SPEED_HEAD = ["split", "texts", "consentgate docs/s", "consentgate MB/s",
+              "consentgate passes (s, in order)", "Presidio docs/s", "Presidio MB/s",
+              "Presidio pass (s)", "ratio"]
 
 
 def neutral_rows(runs: dict[str, dict[str, Any]]) -> list[list[str]]:

@@ -15,6 +15,10 @@ around salary cue words.
 from __future__ import annotations
 
 import re
+import re._constants as _re_constants  # the parsed form of a cue: its leading literals
+import re._parser as _re_parser
+
+import ahocorasick
 
 from consentgate.redaction import ids as I
 from consentgate.redaction import vocabulary as V
@@ -271,15 +275,19 @@ class Cues:
     """A list of cue words, matched case-insensitively as whole words.
 
     Two compiled patterns with the same matches: one for any text (IGNORECASE), and a
-    faster one for lower-cased text, grouped by first character so that ``re`` can skip
-    ahead; the fast one is used whenever lower-casing keeps the text's length.
+    faster one for lower-cased text, grouped by first character. ``re`` would try the
+    faster one's alternation at nearly every position of a text; an Aho-Corasick automaton
+    of the literal text each cue's matches start with finds, in one C pass, the few
+    positions where a match can start, and the pattern is tried there only: the same
+    matches as ``finditer``, in the same order (tested), at a fraction of the cost.
     """
 
-    __slots__ = ("fast", "slow")
+    __slots__ = ("_starts", "fast", "slow")
 
     def __init__(self, words: list[str]) -> None:
         plain = []
         by_first: dict[str, list[str]] = {}
+        starts: set[str] = set()
         # longest first: "sueldo de entrada" is one cue, not "sueldo" and then "entrada"
         for w in sorted(words, key=len, reverse=True):
             left, first, rest, right = _split_word(w.lower())
@@ -287,10 +295,16 @@ class Cues:
             rb = _CUE_R if right else ""
             plain.append(lb + re.escape(first) + rest + rb)
             by_first.setdefault(first, []).append((r"(?<![\w<].)" if left else "") + rest + rb)
+            starts.add(first + _leading_literal(rest))
         self.slow = re.compile("|".join(plain), re.IGNORECASE)
         self.fast = re.compile(
             "|".join(re.escape(f) + "(?:" + "|".join(a) + ")" for f, a in by_first.items())
         )
+        self._starts = ahocorasick.Automaton()
+        for lit in starts:
+            self._starts.add_word(lit, len(lit) - 1)
+        if starts:
+            self._starts.make_automaton()
 
     def _target(self, text: str) -> tuple[re.Pattern[str], str]:
         low = text.lower()
@@ -300,22 +314,64 @@ class Cues:
             low = low.replace("ſ", "s").replace("ı", "i")
         return self.fast, low
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    def _starts_in(self, target: str) -> list[int]:
+        """Where in ``target`` (lower-cased) a match of the fast pattern can start."""
+        if self._starts.kind != ahocorasick.AHOCORASICK:
+            return []  # no words
+        found = [end - back for end, back in self._starts.iter(target)]
+        return sorted(set(found)) if len(found) > 1 else found
+
+    def _matches(self, text: str) -> list[re.Match[str]]:
+        """``finditer`` of the pattern for ``text``, tried only where a cue can start."""
         pattern, target = self._target(text)
-        return [m.span() for m in pattern.finditer(target)]
+        if pattern is self.slow:
+            return list(pattern.finditer(target))
+        match = pattern.match
+        out = []
+        pos = 0
+        for start in self._starts_in(target):
+            if start < pos:
+                continue
+            m = match(target, start)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+        return out
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        return [m.span() for m in self._matches(text)]
 
     def last_ending_after(self, text: str, pos: int) -> re.Match[str] | None:
         """The last match that ends after ``pos`` (it may start before)."""
-        pattern, target = self._target(text)
-        last = None
-        for m in pattern.finditer(target):
-            if m.end() > pos:
-                last = m
-        return last
+        found = self._matches(text)
+        return found[-1] if found and found[-1].end() > pos else None
 
     def first(self, text: str) -> re.Match[str] | None:
         pattern, target = self._target(text)
-        return pattern.search(target)
+        if pattern is self.slow:
+            return pattern.search(target)
+        match = pattern.match
+        for start in self._starts_in(target):
+            m = match(target, start)
+            if m is not None:
+                return m
+        return None
+
+
+def _leading_literal(rest: str) -> str:
+    """The literal characters every match of the regex ``rest`` starts with: its leading
+    literals as ``re`` parses them ("" when it starts with a class, a group, a repeat or
+    has a top-level "|")."""
+    try:
+        parsed = _re_parser.parse(rest)
+    except Exception:  # pragma: no cover - the pattern compiles; "" is always safe
+        return ""
+    out: list[str] = []
+    for op, arg in parsed:
+        if op is not _re_constants.LITERAL:
+            break
+        out.append(chr(arg))
+    return "".join(out)
 
 
 SALARY_STRONG = Cues(SALARY_STRONG_WORDS)

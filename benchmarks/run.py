@@ -13,6 +13,13 @@ On the base network (the first size):
 Then the scale curve: `consentgate build` on DuckDB at each size (1, 2, 4, 8, 16 M records),
 wall time, records/s, peak RSS, until the sizes or the time budget run out.
 
+Then, each in its own process and writing its own section of docs/benchmarks.md, the other
+benchmarks (``--skip NAME`` leaves one out):
+  incremental   benchmarks/incremental.py: a full build at T2 against `build --since` T1
+  spark-cluster benchmarks/spark_cluster.py: Spark on a standalone master and two workers
+  independent   benchmarks/redaction_independent.py: redaction on the independent corpus,
+                beside Presidio (the corpus is built first, into the cache folder)
+
 Prints a table and, last, one JSON line (ratio_vs_floor, records_per_s, peak_rss_mb,
 presidio_speedup, ...). Rewrites the "## Benchmark run" section of docs/benchmarks.md (other
 sections are kept) and the plot docs/scale-curve.png.
@@ -437,6 +444,38 @@ def plot(curve: dict, path: Path) -> bool:
     return True
 
 
+# name -> (script, its arguments for a full run, for --quick); members ~ 50 records each
+OTHERS: dict[str, tuple[str, list[str], list[str]]] = {
+    "incremental": ("incremental.py", ["--members", "20000", "--members", "320000",
+                                       "--repeat", "3"],
+                    ["--members", "400", "--repeat", "1"]),
+    "spark-cluster": ("spark_cluster.py", ["--members", "20000", "80000", "--repeat", "3"],
+                      ["--members", "400", "--repeat", "1"]),
+    "independent": ("redaction_independent.py", ["--repeat", "6"],
+                    ["--repeat", "2", "--scale", "0.1"]),
+}
+
+
+def run_others(names: list[str], quick: bool, cache: Path, compare_python: Path,
+               no_docs: bool) -> dict[str, int]:
+    """Run the other benchmark scripts (fresh processes, in turn); their exit codes."""
+    codes: dict[str, int] = {}
+    for name in names:
+        script, full, small = OTHERS[name]
+        cmd = [sys.executable, str(ROOT / "benchmarks" / script), *(small if quick else full)]
+        if name == "independent":
+            corpus = cache / ("independent-quick" if quick else "independent")
+            cmd += ["--out" if not (corpus / "test.jsonl").exists() else "--corpus", str(corpus),
+                    "--compare-python", str(compare_python)]
+        else:
+            cmd += ["--cache", str(cache)]
+        if no_docs:
+            cmd.append("--no-doc" if name == "incremental" else "--no-docs")
+        print(f"{name}: {' '.join(cmd[1:])}", flush=True)
+        codes[name] = subprocess.run(cmd, cwd=ROOT).returncode
+    return codes
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true",
@@ -455,6 +494,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--budget", type=float, default=1500,
                     help="seconds the scale curve may take; sizes beyond it are skipped")
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite docs/")
+    ap.add_argument("--skip", action="append", default=[], choices=sorted(OTHERS),
+                    help="leave out one of the other benchmarks (repeatable)")
     args = ap.parse_args(argv)
     if args.quick:
         members = list(QUICK_MEMBERS)
@@ -480,8 +521,14 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_docs:
         plot(curve, PLOT)
         replace_section(DOC, SECTION, text)
-    print(json.dumps(summary(side, red, curve)), flush=True)
-    return 0
+    others = [n for n in OTHERS if n not in args.skip
+              and not (n == "spark-cluster" and args.no_spark)]
+    codes = run_others(others, args.quick, args.cache, args.compare_python, args.no_docs)
+    print(json.dumps({**summary(side, red, curve), "others": codes}), flush=True)
+    failed = [n for n, rc in codes.items() if rc != 0]
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -274,3 +274,19 @@ def test_salary_per_language() -> None:
     }
     for lang, text in texts.items():
         assert [c for c, _ in found(text)] == ["salary"], (lang, found(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "salary"),
+    [
+        # a price word right after the amount keeps it, unless a pay word stands nearer
+        ("Oferim 9.500 lei brut, abonament la sală inclus", "9.500 lei"),
+        ("We pay €48,000 gross, fee for the gym included", "€48,000"),
+        ("Megkaptam: 450 000 Ft bírság, havonta fizetem", None),
+        ("Paid €2,400 rent, per month since May", None),
+    ],
+)
+def test_a_price_word_after_the_amount_against_a_nearer_pay_word(
+        text: str, salary: str | None) -> None:
+    salaries = [v for c, v in found(text) if c == "salary"]
+    assert salaries == ([salary] if salary else []), found(text)

@@ -460,11 +460,15 @@ class _Scan:
             return True
         if V.salary_value(value) < SALARY_WEAK_MIN:
             return False
-        if self._cue_after(P.NOT_SALARY, end, NOT_SALARY_AFTER_WINDOW, barrier=True):
-            return False  # "999 999 Ft bírságot kaptam": a fine, named right after it
-        return self._cue_before(weak, start, SALARY_WEAK_WINDOW, barrier=True) or (
-            self._cue_after(weak, end, SALARY_WEAK_WINDOW, barrier=True)
-        )
+        weak_after = self._first_cue_after(weak, end, SALARY_WEAK_WINDOW, barrier=True)
+        price_after = self._first_cue_after(P.NOT_SALARY, end, NOT_SALARY_AFTER_WINDOW,
+                                            barrier=True)
+        if price_after is not None and (weak_after is None or price_after < weak_after):
+            # "999 999 Ft bírságot kaptam": a fine, named right after it (and nearer than
+            # "13.000 de lei brut, abonament medical": gross pay, then a benefit)
+            return False
+        return weak_after is not None or self._cue_before(weak, start, SALARY_WEAK_WINDOW,
+                                                          barrier=True)
 
     # -- context ---------------------------------------------------------------------------
     def _cue_before(self, cue: P.Cues, pos: int, width: int, barrier: bool = False) -> bool:
@@ -492,15 +496,20 @@ class _Scan:
         """Is there a ``cue`` at most ``width`` virtual characters after ``pos``, in the
         same sentence? With ``introduces_next``, a cue followed by another number ("...
         tel +33 6 ...") names that number, not this one."""
+        return self._first_cue_after(cue, pos, width, barrier, introduces_next) is not None
+
+    def _first_cue_after(self, cue: P.Cues, pos: int, width: int, barrier: bool = False,
+                         introduces_next: bool = False) -> int | None:
+        """How far after ``pos`` (virtual characters) that cue starts; None: there is none."""
         ctx = self._right(pos, width + 24)
         m = cue.first(ctx)
         if m is None or m.start() >= width:
-            return False
+            return None
         if introduces_next and _NEXT_VALUE.match(ctx, m.end()):
-            return False
+            return None
         if barrier and _SALARY_MARK in ctx[: m.start()]:
-            return False
-        return P.BOUNDARY.search(ctx, 0, m.start() + 1) is None
+            return None
+        return None if P.BOUNDARY.search(ctx, 0, m.start() + 1) else m.start()
 
     def _left(self, pos: int, width: int) -> str:
         """Up to ``width`` virtual characters before ``pos``."""

@@ -32,16 +32,21 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).parent))
 from build import ensure_network, records_info, run_measured
 from docs_section import replace_section
 
+from consentgate.synth.writer import write_table
+
 ROOT = Path(__file__).resolve().parents[1]
 CLI = [sys.executable, "-m", "consentgate.cli"]
 T1, T2 = "2026-01-15", "2026-02-15"
+PART_ROWS = 250_000
 BETWEEN = dt.datetime(2026, 2, 1, 9, tzinfo=dt.UTC)
 TITLE = "Incremental builds"
 
@@ -74,20 +79,35 @@ def source_at_t2(net: Path, out: Path, seed: int, share: float = 0.01) -> dict:
     rng = random.Random(seed)
     shutil.copytree(net, out, ignore=shutil.ignore_patterns("records", "preference_events*"))
     records = pa.concat_tables(pq.read_table(f) for f in sorted((net / "records").glob("*.parquet")))
-    rows = records.to_pylist()
-    n = len(rows)
+    n = records.num_rows
     picked = rng.sample(range(n), int(n * share))
     edit, drop, copy_ = (picked[: len(picked) // 2], picked[len(picked) // 2: 3 * len(picked) // 4],
                          picked[3 * len(picked) // 4:])
-    for i in edit:
-        rows[i]["text"] = (rows[i]["text"] or "") + " — edited: reach me at bench@example.org"
-    new = [{**rows[i], "record_id": f"{rows[i]['record_id']}-t2", "created_at": BETWEEN,
-            "deleted_at": None} for i in copy_]
-    dropped = set(drop)
-    kept = [r for i, r in enumerate(rows) if i not in dropped] + new
+    # in Arrow, not Python rows: 16M records as dicts would take ~20 GB
+    def mask(rows: list[int]) -> pa.Array:
+        flags = np.zeros(n, dtype=bool)
+        flags[rows] = True
+        return pa.array(flags)
+
+    text = records["text"]
+    edited = pc.binary_join_element_wise(pc.fill_null(text, ""),
+                                         " — edited: reach me at bench@example.org", "")
+    records = records.set_column(records.schema.get_field_index("text"),
+                                 records.schema.field("text"),
+                                 pc.if_else(mask(edit), edited, text))
+    new = records.take(pa.array(copy_, pa.int64()))
+    new = new.set_column(new.schema.get_field_index("record_id"), new.schema.field("record_id"),
+                         pc.binary_join_element_wise(new["record_id"], "-t2", ""))
+    for name, value in (("created_at", BETWEEN), ("deleted_at", None)):
+        field = new.schema.field(name)
+        new = new.set_column(new.schema.get_field_index(name), field,
+                             pa.array([value] * new.num_rows, field.type))
+    kept = pa.concat_tables([records.filter(pc.invert(mask(drop))), new])
     (out / "records").mkdir()
-    pq.write_table(pa.Table.from_pylist(kept, schema=records.schema),
-                   out / "records" / "part-00000.parquet")
+    # in parts and row groups as the generator writes them (one file of 16M rows in groups
+    # of 1M would need more than the build's default 512MB DuckDB memory limit to read)
+    for i, start in enumerate(range(0, max(kept.num_rows, 1), PART_ROWS)):
+        write_table(kept.slice(start, PART_ROWS), out / "records" / f"part-{i:05d}.parquet")
 
     events_path = net / "preference_events.parquet"
     events = pq.read_table(events_path) if events_path.exists() else pq.read_table(

@@ -59,11 +59,13 @@ from pathlib import Path
 from consentgate.policy import load_policy
 from consentgate.snapshot import BuildOptions, build_snapshot
 src, s1, work, repeat, result = sys.argv[1:6]
+memory = sys.argv[6] if len(sys.argv) > 6 and sys.argv[6] else None
 policy = load_policy("linkedin-2025")
 t2 = dt.datetime(2026, 2, 15, tzinfo=dt.UTC)
 def one(name, i, since):
     r = build_snapshot(BuildOptions(source=Path(src), policy=policy, as_of=t2,
-                                    out=Path(work) / f"warm-{name}-{i}", since=since))
+                                    out=Path(work) / f"warm-{name}-{i}", since=since,
+                                    memory_limit=memory))
     return {"seconds": round(r.seconds, 2), "stages": r.stages}
 one("warmup", 0, None)
 runs = {"full": [], "inc": []}
@@ -130,7 +132,8 @@ def content(snapshot: Path) -> dict[str, str]:
             for p in sorted((snapshot / folder).glob("*.parquet"))}
 
 
-def bench(members: int, cache: Path, seed: int, repeat: int) -> dict:
+def bench(members: int, cache: Path, seed: int, repeat: int, memory: str | None = None
+          ) -> dict:
     net = ensure_network(cache, members, seed)
     rows, _size = records_info(net)
     work = Path(tempfile.mkdtemp(prefix="cg-incremental-", dir=cache))
@@ -139,8 +142,9 @@ def bench(members: int, cache: Path, seed: int, repeat: int) -> dict:
         src2 = work / "src2"
         changed = source_at_t2(net, src2, seed)
         s1 = work / "s1"
+        limit = ["--memory-limit", memory] if memory else []
         s1_s, s1_mb = run_measured([*CLI, "build", "--source", str(net), "--as-of", T1,
-                                    "--out", str(s1), "-q"], env)
+                                    "--out", str(s1), "-q", *limit], env)
         times: dict[str, list[float]] = {"full": [], "inc": []}
         inside: dict[str, list[float]] = {"full": [], "inc": []}  # the build's own seconds
         peaks: dict[str, float] = {"full": 0.0, "inc": 0.0}
@@ -148,7 +152,7 @@ def bench(members: int, cache: Path, seed: int, repeat: int) -> dict:
             for name in ("full", "inc"):
                 out = work / f"{name}-{i}"
                 cmd = [*CLI, "build", "--source", str(src2), "--as-of", T2, "--out", str(out),
-                       "-q"] + (["--since", str(s1)] if name == "inc" else [])
+                       "-q", *limit] + (["--since", str(s1)] if name == "inc" else [])
                 seconds, mb = run_measured(cmd, env)
                 times[name].append(round(seconds, 2))
                 peaks[name] = max(peaks[name], mb)
@@ -156,7 +160,7 @@ def bench(members: int, cache: Path, seed: int, repeat: int) -> dict:
                 inside[name].append(built)
         warm_file = work / "warm.json"
         run_measured([sys.executable, "-c", WARM, str(src2), str(s1), str(work),
-                      str(max(1, repeat)), str(warm_file)], env)
+                      str(max(1, repeat)), str(warm_file), memory or ""], env)
         warm = json.loads(warm_file.read_text())
         full, inc = work / "full-0", work / "inc-0"
         same = content(full) == content(inc)
@@ -254,18 +258,21 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "cg-bench")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument("--memory-limit", help="DuckDB memory limit of every build (the "
+                        "build's default is 512MB; at 16M records --since needs ~2GB)")
     args = parser.parse_args()
     sizes = args.members or [4_000]
     args.cache.mkdir(parents=True, exist_ok=True)
     results = []
     for n in sizes:
-        r = bench(n, args.cache, args.seed, args.repeat)
+        r = bench(n, args.cache, args.seed, args.repeat, args.memory_limit)
         print(json.dumps(r), flush=True)
         results.append(r)
     if not args.no_doc:
         command = "python benchmarks/incremental.py" + "".join(
             f" --members {n}" for n in (args.members or [])) + (
-            f" --repeat {args.repeat}" if args.repeat != 2 else "")
+            f" --repeat {args.repeat}" if args.repeat != 2 else "") + (
+            f" --memory-limit {args.memory_limit}" if args.memory_limit else "")
         replace_section(ROOT / "docs" / "benchmarks.md", TITLE,
                         render(results, command, args.repeat))
     print(json.dumps({"incremental": results}))

@@ -416,3 +416,20 @@ def test_redaction_in_worker_processes_counts_the_same(tmp_path: Path) -> None:
     assert (tmp_path / "one" / "data" / "part-00000.parquet").read_bytes() == (
         tmp_path / "two" / "data" / "part-00000.parquet"
     ).read_bytes()
+
+
+def test_running_out_of_memory_says_so_and_publishes_nothing(tmp_path: Path) -> None:
+    from consentgate.synth import generate
+
+    source = tmp_path / "net"
+    generate(source, members=300, seed=5)
+    out = tmp_path / "snap"
+    r = runner.invoke(
+        app,
+        ["build", "--source", str(source), "--as-of", "2026-01-15", "--out", str(out),
+         "--memory-limit", "1MB", "--quiet"],
+    )
+    assert r.exit_code == 2
+    assert "ran out of memory" in r.output and "--memory-limit" in r.output
+    assert "could not read the input" not in r.output
+    assert not out.exists() and not list(tmp_path.glob(".snap.partial-*"))

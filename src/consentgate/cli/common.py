@@ -90,6 +90,10 @@ def clear_errors() -> Iterator[None]:
         FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError,
     ) as exc:
         fail(str(exc))
+    except duckdb.OutOfMemoryException as exc:
+        # not the input's fault: say which knob there is (nothing was published)
+        fail(f"the engine ran out of memory (raise its limit with --memory-limit, where the "
+             f"command has one; the default is 512MB): {one_line(str(exc))}")
     except duckdb.Error as exc:
         # e.g. a Parquet file whose pages are corrupt: nothing was published
         fail(f"the engine could not read the input: {exc}")

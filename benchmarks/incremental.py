@@ -257,7 +257,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "cg-bench")
-    parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    parser.add_argument("--no-docs", "--no-doc", dest="no_doc", action="store_true",
+                        help="do not rewrite docs/benchmarks.md")
     parser.add_argument("--memory-limit", help="DuckDB memory limit of every build (the "
                         "build's default is 512MB; at 16M records --since needs ~2GB)")
     args = parser.parse_args()

@@ -471,7 +471,7 @@ def run_others(names: list[str], quick: bool, cache: Path, compare_python: Path,
         else:
             cmd += ["--cache", str(cache)]
         if no_docs:
-            cmd.append("--no-doc" if name == "incremental" else "--no-docs")
+            cmd.append("--no-docs")
         print(f"{name}: {' '.join(cmd[1:])}", flush=True)
         codes[name] = subprocess.run(cmd, cwd=ROOT).returncode
     return codes

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import re._constants as _re_constants  # the parsed form of a cue: its leading literals
 import re._parser as _re_parser
+from collections.abc import Iterator
 
 import ahocorasick
 
@@ -321,41 +322,34 @@ class Cues:
         found = [end - back for end, back in self._starts.iter(target)]
         return sorted(set(found)) if len(found) > 1 else found
 
-    def _matches(self, text: str) -> list[re.Match[str]]:
+    def _finditer(self, text: str) -> Iterator[re.Match[str]]:
         """``finditer`` of the pattern for ``text``, tried only where a cue can start."""
         pattern, target = self._target(text)
         if pattern is self.slow:
-            return list(pattern.finditer(target))
+            yield from pattern.finditer(target)
+            return
         match = pattern.match
-        out = []
         pos = 0
         for start in self._starts_in(target):
             if start < pos:
                 continue
             m = match(target, start)
             if m is not None:
-                out.append(m)
+                yield m
                 pos = m.end()
-        return out
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        return [m.span() for m in self._matches(text)]
+        return [m.span() for m in self._finditer(text)]
 
     def last_ending_after(self, text: str, pos: int) -> re.Match[str] | None:
         """The last match that ends after ``pos`` (it may start before)."""
-        found = self._matches(text)
-        return found[-1] if found and found[-1].end() > pos else None
+        last = None
+        for m in self._finditer(text):
+            last = m
+        return last if last is not None and last.end() > pos else None
 
     def first(self, text: str) -> re.Match[str] | None:
-        pattern, target = self._target(text)
-        if pattern is self.slow:
-            return pattern.search(target)
-        match = pattern.match
-        for start in self._starts_in(target):
-            m = match(target, start)
-            if m is not None:
-                return m
-        return None
+        return next(self._finditer(text), None)
 
 
 def _leading_literal(rest: str) -> str:

@@ -136,6 +136,15 @@ def _regions_named_first() -> tuple[_Region, ...]:
             + tuple(r for r in every if r.code not in named))
 
 
+@lru_cache(maxsize=64)
+def _named_first_of_length(n: int) -> tuple[_Region, ...]:
+    """``_regions_named_first`` less the regions where no number of ``n`` digits can be
+    valid, as written or less the trunk prefix: they could only say no (and a number
+    valid nowhere was checked against all 240-odd regions)."""
+    return tuple(r for r in _regions_named_first()
+                 if n in r.lengths or (r.prefix and n - len(r.prefix) in r.lengths))
+
+
 def named_regions() -> tuple[str, ...]:
     return tuple(r.code for r in _regions(True))
 
@@ -183,7 +192,7 @@ def valid_anywhere(number: str, groups: tuple[int, ...]) -> bool:
     phone word. A country that dials a trunk prefix 0 counts a number written without it
     only when it is grouped as that country's numbers are written internationally
     ("6 12 34 56 78" in France)."""
-    for region in _regions_named_first():
+    for region in _named_first_of_length(len(number)):
         if _valid_nsn(number, region, False) is not None:
             if (len(groups) >= 2 and region.prefix and not region.prefix_optional
                     and not number.startswith(region.prefix)):

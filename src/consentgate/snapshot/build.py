@@ -82,6 +82,7 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
     memory = opts.memory_limit or DEFAULT_MEMORY_LIMIT
     rules = rules_fingerprint(policy.redaction.classes)
     prev = None
+    previous = None  # the previous snapshot's texts, when they are reused
     if opts.since is not None:
         from consentgate.snapshot.incremental import open_previous
 
@@ -126,17 +127,19 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                                 ordered=engine.name != "duckdb")
             with ctx.step("data", "writing data and lineage (redaction, pseudonyms)"):
                 if engine.name == "duckdb":
-                    from consentgate.snapshot.incremental import join_previous, with_text_hash
+                    from consentgate.snapshot.incremental import with_text_hash
+                    from consentgate.snapshot.reuse import PreviousTexts
 
                     used = with_text_hash(used, key)  # the text index, for a later --since
+                    # the order data/ is written in, and the previous snapshot's order:
+                    # its texts are merged in as the records stream out
+                    used = used.order_by("record_uid")
                     if prev is not None and prev.reusable:
-                        used = join_previous(engine, used, prev,
-                                             list(policy.redaction.classes))
-                    used = used.order_by("record_uid")  # the order data/ is written in
+                        previous = PreviousTexts(prev.path, list(policy.redaction.classes))
                     redactor = StreamRedactor(tuple(policy.redaction.classes), pool,
                                               Redactor.from_policy(policy))
                     written = write_duckdb(engine, tmp, used, read.fingerprint, redactor,
-                                           lambda n: ctx.tick(n, used_total))
+                                           lambda n: ctx.tick(n, used_total), previous)
                 else:
                     written = write_spark(engine, tmp, used, read.fingerprint,
                                           list(policy.redaction.classes),
@@ -187,8 +190,9 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
             if prev is not None:
                 from consentgate.snapshot.incremental import incremental_entry
 
-                report["incremental"] = incremental_entry(prev, written.reused,
-                                                          written.redacted, changed)
+                report["incremental"] = incremental_entry(
+                    prev, written.reused, written.redacted, changed,
+                    previous.stopped if previous is not None else None)
                 extra["incremental"] = report["incremental"]
             files += index + [file_entry(tmp, p) for p in write_report(tmp, report)]
             manifest = snapshot_manifest(

@@ -4,7 +4,8 @@ An incremental build is a full build (every member and record decided again at T
 count, pseudonym and file written the same way) that takes the redacted text of a record
 from the previous snapshot instead of redacting it again, when that is safe: the record's
 record_uid and the keyed hash of its source text today are both in the previous snapshot's
-text index (``reuse/texts.parquet``, see ``snapshot.texts``). Redaction, the costly step,
+text index (``reuse/texts.parquet``, see ``snapshot.texts``), merged in as the records
+stream out (``snapshot.reuse``). Redaction, the costly step,
 then runs only on new and changed texts. The result is the snapshot a full build writes,
 file for file, plus an ``incremental`` entry in its report and manifest.
 
@@ -34,20 +35,10 @@ from consentgate.snapshot.manifest import (
     snapshot_id,
 )
 from consentgate.snapshot.steps.withdraw import NOT_IN_SOURCE
-from consentgate.snapshot.texts import (
-    REUSE_COUNT_PREFIX,
-    REUSE_HIT,
-    REUSE_TEXT,
-    TEXTS_FILE,
-    TEXTS_FOLDER,
-    count_column,
-    index_problem,
-    text_hash,
-)
+from consentgate.snapshot.texts import TEXTS_FILE, TEXTS_FOLDER, index_problem, text_hash
 from consentgate.snapshot.verify import DELETION_FILE, parse_time
 
-__all__ = ["Previous", "changes", "incremental_entry", "join_previous", "open_previous",
-           "with_text_hash"]
+__all__ = ["Previous", "changes", "incremental_entry", "open_previous", "with_text_hash"]
 
 
 @dataclass
@@ -194,30 +185,6 @@ def with_text_hash(used: ir.Table, key: bytes) -> ir.Table:
     return used.mutate(text_sha256=text_hash(used.text, key))
 
 
-def join_previous(engine: Engine, used: ir.Table, prev: Previous, classes: list[str]
-                  ) -> ir.Table:
-    """``used`` (with ``text_sha256``) with, for each record whose uid and source-text hash
-    are in the previous snapshot's index, its redacted text there and its counts; the
-    caller orders them."""
-    from ibis import _
-
-    index = engine.read_parquet([prev.path / TEXTS_FILE], "prev_texts")
-    data = engine.read_parquet(data_files(prev.path), "prev_data")
-    idx = index.select(p_uid=_.record_uid, p_hash=_.text_sha256,
-                       **{REUSE_COUNT_PREFIX + count_column(c): index[count_column(c)]
-                          for c in classes})
-    texts = data.select(d_uid=_.record_uid, **{REUSE_TEXT: _.text})
-    found = idx.join(texts, idx.p_uid == texts.d_uid)
-    j = used.left_join(found, [used.record_uid == found.p_uid,
-                               used.text_sha256.identical_to(found.p_hash)])
-    return j.select(
-        *[used[c] for c in used.columns],
-        **{REUSE_HIT: j.p_uid.notnull(), REUSE_TEXT: j[REUSE_TEXT]},
-        **{REUSE_COUNT_PREFIX + count_column(c): j[REUSE_COUNT_PREFIX + count_column(c)]
-           for c in classes},
-    )
-
-
 def changes(engine: Engine, prev: Previous, tmp: Path, members: ir.Table,
             decided: ir.Table) -> dict:
     """What changed against the previous snapshot: members in and out (those with records
@@ -291,8 +258,9 @@ def _files_sql(files: list[Path]) -> str:
 
 
 def incremental_entry(prev: Previous, reused: int, redacted: int,
-                      changed: dict | None) -> dict:
-    """The ``incremental`` entry of the report and the manifest."""
+                      changed: dict | None, stopped: str | None = None) -> dict:
+    """The ``incremental`` entry of the report and the manifest; ``stopped``: why reuse
+    stopped part way (``snapshot.reuse``), the texts after it having been redacted again."""
     entry = {
         "since": prev.since(),
         "reused": prev.reusable,
@@ -300,6 +268,8 @@ def incremental_entry(prev: Previous, reused: int, redacted: int,
         "texts": {"reused": reused, "redacted": redacted},
         "changes": changed,
     }
+    if stopped is not None:
+        entry["reuse_stopped"] = stopped
     if changed is None:
         entry["changes_unavailable"] = (
             "the previous snapshot could not be trusted or read" if not prev.intact

@@ -30,12 +30,6 @@ import pyarrow as pa
 TEXTS_FILE = "reuse/texts.parquet"
 TEXTS_FOLDER = "reuse"
 
-# The columns an incremental build adds to the used records it streams (see
-# ``snapshot.incremental.join_previous``): a reusable text was found, that text, its counts.
-REUSE_HIT = "reuse_hit"
-REUSE_TEXT = "reuse_text"
-REUSE_COUNT_PREFIX = "reuse_"
-
 WRITER_OPTIONS = dict(compression="zstd", use_dictionary=False, write_statistics=["record_uid"])
 
 

@@ -15,6 +15,7 @@ usage/members.parquet   member_id, kind, category, records, first/last created_a
 from __future__ import annotations
 
 import shutil
+from collections import deque
 from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -28,16 +29,10 @@ import pyarrow.parquet as pq
 
 from consentgate.engine.backends import Engine
 from consentgate.snapshot.manifest import data_files, lineage_files
+from consentgate.snapshot.reuse import PreviousTexts, Reuse
 from consentgate.snapshot.steps.redact import StreamRedactor
 from consentgate.snapshot.steps.select import DATA_COLUMNS
-from consentgate.snapshot.texts import (
-    REUSE_COUNT_PREFIX,
-    REUSE_HIT,
-    REUSE_TEXT,
-    TEXTS_FILE,
-    count_column,
-    texts_schema,
-)
+from consentgate.snapshot.texts import TEXTS_FILE, texts_schema
 from consentgate.snapshot.texts import WRITER_OPTIONS as TEXTS_WRITER_OPTIONS
 from consentgate.snapshot.usage_index import write_usage_index
 
@@ -76,17 +71,20 @@ def write_batches(
     fingerprint: str,
     redactor: StreamRedactor,
     done: Callable[[int], None] = lambda _n: None,
+    previous: PreviousTexts | None = None,
 ) -> Written:
     """Write lineage as the batches come and data once each is redacted, keeping their
     order; ``schema`` holds the data columns plus record_id and member_id.
 
     With a ``text_sha256`` column, the text index (``reuse/texts.parquet``) is written
-    beside them. With the ``reuse_*`` columns of an incremental build, rows whose text was
-    found in the previous snapshot reach the redactor with a null text (so it skips them)
-    and get the previous redacted text and counts back here."""
+    beside them. With ``previous`` (an incremental build; the batches then need
+    ``text_sha256``), rows whose text is found in the previous snapshot reach the redactor
+    with a null text (so it skips them) and get the previous redacted text and counts back
+    here."""
     data_schema, lineage_schema = _schemas(schema)
     keep_texts = "text_sha256" in schema.names
-    reuse = REUSE_HIT in schema.names
+    if previous is not None and not keep_texts:
+        raise ValueError("reusing texts needs the text_sha256 column")
     classes = tuple(redactor.classes)
     index_schema = texts_schema(classes)
     (tmp / "data").mkdir(parents=True, exist_ok=True)
@@ -94,6 +92,7 @@ def write_batches(
     written = reused = 0
     totals = dict.fromkeys(classes, 0)
     fp = pa.scalar(fingerprint, pa.string())
+    reuses: deque[Reuse] = deque()  # one per batch in the redactor, in the same order
     with ExitStack() as stack:
         data_w = stack.enter_context(pq.ParquetWriter(
             tmp / "data" / "part-00000.parquet", data_schema, **WRITER_OPTIONS))
@@ -108,12 +107,12 @@ def write_batches(
         def put(pairs) -> None:
             nonlocal written, reused
             for batch, texts, counts in pairs:
-                if reuse:
-                    hit = _hits(batch)
-                    texts = pc.if_else(hit, batch.column(REUSE_TEXT), texts)
-                    mask = hit.to_numpy(zero_copy_only=False)
-                    counts = {c: np.where(mask, _counts(batch, c), counts[c]) for c in classes}
-                    reused += int(mask.sum())
+                if previous is not None:
+                    hit, old_texts, old_counts = reuses.popleft()
+                    if hit.any():
+                        texts = pc.if_else(pa.array(hit), old_texts, texts)
+                        counts = {c: np.where(hit, old_counts[c], counts[c]) for c in classes}
+                        reused += int(hit.sum())
                 for c in classes:
                     totals[c] += int(counts[c].sum())
                 columns = [batch.column(c) for c in DATA_COLUMNS[:-1]] + [texts]
@@ -134,34 +133,28 @@ def write_batches(
                  batch.column("member_id"), pa.repeat(fp, batch.num_rows)],
                 schema=lineage_schema,
             ))
-            if reuse:  # a reused text is not redacted again: the redactor skips nulls
-                text = batch.column("text")
-                batch = batch.set_column(
-                    batch.schema.get_field_index("text"), batch.schema.field("text"),
-                    pc.if_else(_hits(batch), pa.scalar(None, text.type), text))
+            if previous is not None:  # a reused text is not redacted again: nulls are skipped
+                reuse = previous.lookup(batch.column("record_uid"), batch.column("text_sha256"))
+                reuses.append(reuse)
+                if reuse.hit.any():
+                    text = batch.column("text")
+                    batch = batch.set_column(
+                        batch.schema.get_field_index("text"), batch.schema.field("text"),
+                        pc.if_else(pa.array(reuse.hit), pa.scalar(None, text.type), text))
             redactor.submit(batch)
             put(redactor.ready())
         put(redactor.drain())
     return Written(written, totals, reused, written - reused)
 
 
-def _hits(batch: pa.RecordBatch) -> pa.Array:
-    return pc.fill_null(batch.column(REUSE_HIT), False)
-
-
-def _counts(batch: pa.RecordBatch, cls: str) -> np.ndarray:
-    column = batch.column(REUSE_COUNT_PREFIX + count_column(cls))
-    return pc.fill_null(column, 0).to_numpy(zero_copy_only=False).astype(np.int32)
-
-
 def write_duckdb(
     engine: Engine, tmp: Path, used, fingerprint: str, redactor: StreamRedactor,
-    done: Callable[[int], None] = lambda _n: None,
+    done: Callable[[int], None] = lambda _n: None, previous: PreviousTexts | None = None,
 ) -> Written:
     """The used records streamed out of DuckDB in record_uid order, redacted, written."""
     schema = used.schema().to_pyarrow()
     reader = engine.con.to_pyarrow_batches(used, chunk_size=STREAM_BATCH_ROWS)
-    return write_batches(tmp, reader, schema, fingerprint, redactor, done)
+    return write_batches(tmp, reader, schema, fingerprint, redactor, done, previous)
 
 
 def write_spark(

@@ -446,9 +446,8 @@ def plot(curve: dict, path: Path) -> bool:
 
 # name -> (script, its arguments for a full run, for --quick); members ~ 50 records each
 OTHERS: dict[str, tuple[str, list[str], list[str]]] = {
-    # 2GB: at 16M records the reuse join of `build --since` needs more than the default 512MB
     "incremental": ("incremental.py", ["--members", "20000", "--members", "320000",
-                                       "--repeat", "3", "--memory-limit", "2GB"],
+                                       "--repeat", "3"],
                     ["--members", "400", "--repeat", "1"]),
     "spark-cluster": ("spark_cluster.py", ["--members", "20000", "80000", "--repeat", "3"],
                       ["--members", "400", "--repeat", "1"]),

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consentgate.snapshot import reuse
 from consentgate.snapshot.reuse import PreviousTexts
 from consentgate.snapshot.texts import TEXTS_FILE
 
@@ -26,9 +25,11 @@ def uid(i: int) -> str:
 
 
 def write_previous(folder: Path, rows: list[tuple[str, str | None, str | None, int, int]],
-                   *, index_order: list[int] | None = None, parts: int = 1) -> Path:
+                   *, index_order: list[int] | None = None, parts: int = 1,
+                   data_groups: int = 7, index_groups: int = 5) -> Path:
     """A snapshot's data/ and text index from (uid, hash, text, n_email, n_phone) rows, in
-    the order given; ``index_order`` writes the index in another order than data/."""
+    the order given, in row groups of these sizes (the merge reads a row group at a time);
+    ``index_order`` writes the index in another order than data/."""
     (folder / "data").mkdir(parents=True)
     (folder / TEXTS_FILE).parent.mkdir(parents=True)
     size = max(1, -(-len(rows) // parts))
@@ -36,7 +37,7 @@ def write_previous(folder: Path, rows: list[tuple[str, str | None, str | None, i
         chunk = rows[p * size:(p + 1) * size]
         pq.write_table(pa.table({"record_uid": pa.array([r[0] for r in chunk], pa.string()),
                                  "text": pa.array([r[2] for r in chunk], pa.string())}),
-                       folder / "data" / f"part-{p:05d}.parquet", row_group_size=7)
+                       folder / "data" / f"part-{p:05d}.parquet", row_group_size=data_groups)
     order = index_order if index_order is not None else list(range(len(rows)))
     idx = [rows[i] for i in order]
     pq.write_table(pa.table({
@@ -44,7 +45,7 @@ def write_previous(folder: Path, rows: list[tuple[str, str | None, str | None, i
         "text_sha256": pa.array([r[1] for r in idx], pa.string()),
         "n_email": pa.array([r[3] for r in idx], pa.int32()),
         "n_phone": pa.array([r[4] for r in idx], pa.int32()),
-    }), folder / TEXTS_FILE, row_group_size=5)
+    }), folder / TEXTS_FILE, row_group_size=index_groups)
     return folder
 
 
@@ -61,10 +62,10 @@ def run(prev: PreviousTexts, batches: list[list[tuple[str, str | None]]]):
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 10_000), read_rows=st.integers(1, 9), parts=st.integers(1, 3))
-def test_the_merge_is_a_lookup_by_uid_and_hash(tmp_path_factory, monkeypatch, seed,
-                                                read_rows, parts) -> None:
-    monkeypatch.setattr(reuse, "READ_ROWS", read_rows)
+@given(seed=st.integers(0, 10_000), data_groups=st.integers(1, 9),
+       index_groups=st.integers(1, 9), parts=st.integers(1, 3))
+def test_the_merge_is_a_lookup_by_uid_and_hash(tmp_path_factory, seed, data_groups,
+                                                index_groups, parts) -> None:
     rng = random.Random(seed)
     universe = sorted(rng.sample(range(500), 80))
     before = sorted(rng.sample(universe, rng.randint(0, 60)))
@@ -75,7 +76,8 @@ def test_the_merge_is_a_lookup_by_uid_and_hash(tmp_path_factory, monkeypatch, se
         text = None if h is None else f"text {i} <EMAIL>"
         rows.append((uid(i), h, text, rng.randint(0, 2), rng.randint(0, 2)))
         known[uid(i)] = rows[-1]
-    folder = write_previous(tmp_path_factory.mktemp("prev"), rows, parts=parts)
+    folder = write_previous(tmp_path_factory.mktemp("prev"), rows, parts=parts,
+                            data_groups=data_groups, index_groups=index_groups)
     wanted = []
     for i in after:
         u = uid(i)
@@ -108,11 +110,11 @@ def test_an_index_out_of_step_with_data_stops_reuse(tmp_path: Path) -> None:
     assert not any(run(prev, [[(uid(20), "h20")]])[0][:1])
 
 
-def test_a_previous_snapshot_out_of_order_stops_reuse(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(reuse, "READ_ROWS", 4)
+def test_a_previous_snapshot_out_of_order_stops_reuse(tmp_path: Path) -> None:
     order = [0, 1, 2, 3, 5, 4, 6, 7]
     rows = [(uid(i), f"h{i}", f"t{i}", 0, 1) for i in order]
-    prev = PreviousTexts(write_previous(tmp_path / "p", rows), CLASSES)
+    prev = PreviousTexts(write_previous(tmp_path / "p", rows, data_groups=4, index_groups=4),
+                         CLASSES)
     got = run(prev, [[(uid(0), "h0"), (uid(1), "h1")], [(uid(6), "h6"), (uid(7), "h7")]])
     assert got[:2] == [(True, "t0", 0, 1), (True, "t1", 0, 1)]
     assert got[2:] == [(False, None, 0, 0)] * 2

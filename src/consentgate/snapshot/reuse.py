@@ -30,8 +30,6 @@ from consentgate.snapshot.texts import TEXTS_FILE, count_column
 
 __all__ = ["PreviousTexts", "Reuse"]
 
-READ_ROWS = 65_536
-
 
 class Reuse(NamedTuple):
     """For one batch of the build: which rows have a reusable text, that text (null
@@ -57,10 +55,8 @@ class PreviousTexts:
     def _paired(self, snapshot: Path) -> Iterator[pa.Table]:
         """The index and data/ read in step, as tables of uid, hash, counts and text."""
         counts = [count_column(c) for c in self.classes]
-        index = pq.ParquetFile(snapshot / TEXTS_FILE).iter_batches(
-            READ_ROWS, columns=["record_uid", "text_sha256", *counts])
-        data = (b for f in data_files(snapshot)
-                for b in pq.ParquetFile(f).iter_batches(READ_ROWS, columns=["record_uid", "text"]))
+        index = _row_groups([snapshot / TEXTS_FILE], ["record_uid", "text_sha256", *counts])
+        data = _row_groups(data_files(snapshot), ["record_uid", "text"])
         left: pa.Table | None = None
         right: pa.Table | None = None
         while True:
@@ -142,10 +138,19 @@ class _OutOfStep(Exception):
     pass
 
 
-def _next_table(batches: Iterator[pa.RecordBatch]) -> pa.Table | None:
-    for batch in batches:
-        if batch.num_rows:
-            return pa.Table.from_batches([batch])
+def _row_groups(files: list[Path], columns: list[str]) -> Iterator[pa.Table]:
+    """The files' rows, a row group at a time (``iter_batches`` with batches that cut
+    across row groups was four times slower and kept hundreds of MB allocated)."""
+    for path in files:
+        f = pq.ParquetFile(path)
+        for i in range(f.num_row_groups):
+            yield f.read_row_group(i, columns=columns)
+
+
+def _next_table(tables: Iterator[pa.Table]) -> pa.Table | None:
+    for table in tables:
+        if table.num_rows:
+            return table
     return None
 
 

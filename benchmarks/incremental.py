@@ -244,7 +244,7 @@ def render(results: list[dict], command: str, repeat: int) -> str:
               f"{os.cpu_count()} cores shared with other work, so the times spread widely.",
               "", "Only redaction is saved: members and records are decided again, pseudonyms "
               "computed and every file written as in a full build, and the previous "
-              "snapshot's data and text index are read and joined; so the gain grows with the "
+              "snapshot's data and text index are read and merged in; so the gain grows with the "
               "share of the build's time redaction takes, and shrinks as more texts change."]
     return "\n".join(lines)
 
@@ -260,7 +260,7 @@ def main() -> int:
     parser.add_argument("--no-docs", "--no-doc", dest="no_doc", action="store_true",
                         help="do not rewrite docs/benchmarks.md")
     parser.add_argument("--memory-limit", help="DuckDB memory limit of every build (the "
-                        "build's default is 512MB; at 16M records --since needs ~2GB)")
+                        "build's default is 512MB)")
     args = parser.parse_args()
     sizes = args.members or [4_000]
     args.cache.mkdir(parents=True, exist_ok=True)

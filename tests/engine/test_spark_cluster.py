@@ -13,6 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 pytest.importorskip("pyspark")
@@ -22,6 +23,7 @@ if shutil.which("java") is None:  # pragma: no cover - make test installs a JVM
 from consentgate.engine.standalone import StandaloneCluster
 from consentgate.policy import load_policy
 from consentgate.snapshot import BuildOptions, build_snapshot, manifest_of, verify_snapshot
+from consentgate.snapshot.texts import TEXTS_FILE, text_key
 from tests.engine.compare import assert_same_snapshot
 
 pytestmark = pytest.mark.spark
@@ -135,13 +137,22 @@ def test_build_on_a_standalone_cluster_matches_duckdb(
     assert redacting and all("ArrowEvalPython" in e["physicalPlanDescription"]
                              for e in redacting)  # the UDF is evaluated in the plan's tasks
 
-    # The key is in no query, plan or log line of the driver, the executors or the daemons.
+    # the text index, hashed on the executors, is DuckDB's row for row
+    assert (pq.read_table(out / TEXTS_FILE).to_pylist()
+            == pq.read_table(tmp_path / "duck" / TEXTS_FILE).to_pylist())
+
+    # The key, and the text key derived from it, are in no query, plan or log line of the
+    # driver, the executors or the daemons.
     logs = [*event_dir.rglob("events_*"), *cluster.root.rglob("stderr"), *cluster.root.rglob("stdout"),
             *(cluster.root / "logs").iterdir()]
     assert len(logs) > 4
+    secrets = [KEY, text_key(bytes.fromhex(KEY))]
     for path in logs:
-        assert KEY not in path.read_text(errors="replace"), path
-    assert KEY not in p.stdout + p.stderr
+        logged = path.read_text(errors="replace")
+        for secret in secrets:
+            assert secret not in logged, path
+    for secret in secrets:
+        assert secret not in p.stdout + p.stderr
 
 
 def test_spark_submit_uses_its_own_master(

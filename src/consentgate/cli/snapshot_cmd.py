@@ -191,7 +191,7 @@ def build(
             "build (the result is the same snapshot). If the previous snapshot was built "
             "with another policy, purpose, pseudonym key or redaction rules, has no text "
             "index, or fails its integrity check, nothing is reused and the output says "
-            "why. DuckDB only (docs/incremental.md)."
+            "why (docs/incremental.md)."
         ),
     ] = None,
 ) -> None:

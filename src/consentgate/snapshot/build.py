@@ -13,8 +13,9 @@ redacts inside the plan, on the executors, which also write the Parquet parts (d
 ``progress`` is called with a message as each step begins; if it also has a
 ``records(done, total)`` method, that is called as data records are written (DuckDB).
 
-With ``since`` (DuckDB only), the build is incremental: the same steps, but the redacted
-texts of unchanged records come from that previous snapshot (``snapshot.incremental``).
+With ``since``, the build is incremental: the same steps, but the redacted texts of
+unchanged records come from that previous snapshot (``snapshot.incremental``): merged into
+the record_uid-ordered stream on DuckDB, joined in by the engine on Spark.
 """
 
 from __future__ import annotations
@@ -66,11 +67,6 @@ def check_options(opts: BuildOptions) -> None:
         raise ValueError("as_of must be timezone-aware (UTC)")
     if Path(opts.out).exists():
         raise FileExistsError(f"{opts.out} already exists: a snapshot is never overwritten")
-    if opts.since is not None and opts.engine != "duckdb":
-        raise ContractError(
-            f"--since works with the duckdb engine only (an incremental build reuses texts "
-            f"while streaming them out of DuckDB); with --engine {opts.engine}, build without "
-            "--since (a full build gives the same snapshot)")
 
 
 def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -143,7 +139,9 @@ def build_snapshot(opts: BuildOptions, progress: Progress | None = None) -> Buil
                 else:
                     written = write_spark(engine, tmp, used, read.fingerprint,
                                           list(policy.redaction.classes),
-                                          Redactor.from_policy(policy))
+                                          Redactor.from_policy(policy), key,
+                                          prev.path if prev is not None and prev.reusable
+                                          else None)
             changed = None
             if prev is not None and prev.intact:
                 from consentgate.snapshot.incremental import changes

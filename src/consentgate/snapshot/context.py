@@ -42,7 +42,7 @@ class BuildOptions:
     # the setting (purpose) the snapshot is built for; None: the policy's primary one
     purpose: str | None = None
     # a previous snapshot: an incremental build reuses its redacted texts where it can
-    # (DuckDB only; see snapshot.incremental)
+    # (see snapshot.incremental)
     since: Path | None = None
 
 

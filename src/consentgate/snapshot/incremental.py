@@ -11,7 +11,7 @@ file for file, plus an ``incremental`` entry in its report and manifest.
 
 Nothing is reused, and the build says why (``refused``), when the previous snapshot was
 built with another policy, purpose, pseudonym key or redaction rules, when it has no text
-index (built before there was one, or by Spark), or when its files fail a quick
+index (built before there was one), or when its files fail a quick
 integrity check (the files read are re-hashed against its manifest, the manifest's snapshot
 id must derive from its files, and the index must line up with data/): a previous snapshot
 that cannot be trusted is never used, and the build is then a plain full build.
@@ -194,8 +194,33 @@ def changes(engine: Engine, prev: Previous, tmp: Path, members: ir.Table,
 
     ``decided`` is every record's decision at T2, best materialised (it is read here for
     the withdrawn records' reasons, after the counts read it). Plain SQL on the build's
-    DuckDB connection (incremental builds run on DuckDB only)."""
-    con = engine.con
+    DuckDB connection; a Spark build's members and decisions are written to Parquet and
+    compared on a DuckDB connection of their own (the snapshots' files are small beside
+    the source, and read the same way)."""
+    if engine.name != "duckdb":
+        return _changes_off_engine(engine, prev, tmp, members, decided)
+    return _changes(engine.con, prev, tmp, members, decided)
+
+
+def _changes_off_engine(engine: Engine, prev: Previous, tmp: Path, members: ir.Table,
+                        decided: ir.Table) -> dict:
+    import ibis
+
+    folder = engine.workdir
+    engine.con.to_parquet(members.select("member_id", "member_reason"),
+                          folder / "cg_t2_members")
+    engine.con.to_parquet(decided.select("record_id", "reason"), folder / "cg_t2_records")
+    con = ibis.duckdb.connect()
+    try:
+        con.raw_sql("SET enable_progress_bar=false")
+        m = con.read_parquet(str(folder / "cg_t2_members" / "*.parquet"))
+        d = con.read_parquet(str(folder / "cg_t2_records" / "*.parquet"))
+        return _changes(con, prev, tmp, m, d)
+    finally:
+        con.disconnect()
+
+
+def _changes(con, prev: Previous, tmp: Path, members: ir.Table, decided: ir.Table) -> dict:
     con.create_view("cg_t2_members", members.select("member_id", "member_reason"),
                     overwrite=True)
     con.create_view("cg_t2_records", decided.select("record_id", "reason"), overwrite=True)

@@ -53,6 +53,26 @@ def text_hash(text: ir.StringValue, key: bytes) -> ir.StringValue:
     return (ibis.literal(text_key(key) + ":") + text).hexdigest("sha256")
 
 
+def spark_text_hash(session, key: bytes):  # type: ignore[no-untyped-def]
+    """``text_hash`` on Spark without the text key in the plan (as the pseudonym, see
+    ``engine.transforms.spark_pseudonym``): a literal would be in the query text, the plans
+    and the event log, and whoever reads those and the snapshot could test guesses of the
+    redacted values. The key goes to the executors as a broadcast variable and a pandas UDF
+    hashes there. Returns (udf, broadcast); destroy the broadcast when done."""
+    import pandas as pd
+
+    shared = session.sparkContext.broadcast(text_key(key))
+
+    @ibis.udf.scalar.pandas
+    def cg_text_hash(text: str) -> str:
+        prefix = shared.value + ":"
+        out = [None if pd.isna(t) else hashlib.sha256((prefix + t).encode()).hexdigest()
+               for t in text]
+        return pd.Series(out, index=text.index, dtype=object)
+
+    return cg_text_hash, shared
+
+
 def text_hash_py(text: str | None, key: bytes) -> str | None:
     """``text_hash`` in Python (verify and tests)."""
     if text is None:

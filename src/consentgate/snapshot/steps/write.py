@@ -32,13 +32,15 @@ from consentgate.snapshot.manifest import data_files, lineage_files
 from consentgate.snapshot.reuse import PreviousTexts, Reuse
 from consentgate.snapshot.steps.redact import StreamRedactor
 from consentgate.snapshot.steps.select import DATA_COLUMNS
-from consentgate.snapshot.texts import TEXTS_FILE, texts_schema
+from consentgate.snapshot.texts import TEXTS_FILE, count_column, texts_schema
 from consentgate.snapshot.texts import WRITER_OPTIONS as TEXTS_WRITER_OPTIONS
 from consentgate.snapshot.usage_index import write_usage_index
 
 __all__ = ["copy_kept", "write_batches", "write_duckdb", "write_spark", "write_usage_index"]
 
 STREAM_BATCH_ROWS = 100_000
+# the columns a Spark incremental build joins in: a reusable text was found, and that text
+REUSE_HIT, REUSE_TEXT = "reuse_hit", "reuse_text"
 
 # Dictionary encoding only where values repeat; no min/max statistics on free text.
 WRITER_OPTIONS = dict(
@@ -158,12 +160,22 @@ def write_duckdb(
 
 
 def write_spark(
-    engine: Engine, tmp: Path, used, fingerprint: str, classes: list[str], redactor=None
+    engine: Engine, tmp: Path, used, fingerprint: str, classes: list[str], redactor=None,
+    key: bytes | None = None, previous: Path | None = None,
 ) -> Written:
     """On Spark, lineage and data are each one plan, redacted by a pandas UDF in the plan.
     Each value redacted adds one placeholder and none is ever removed, so the values
-    redacted are the placeholders written less those the texts already held."""
+    redacted are the placeholders written less those the texts already held.
+
+    With ``key``, the text index is written too (``_write_spark_index``), its hashes made
+    by a UDF that gets the text key as a broadcast (``texts.spark_text_hash``). With ``previous``
+    (an incremental build: a snapshot folder whose index and texts can be trusted), the
+    records whose record_uid and source-text hash are in its index keep its redacted text:
+    the engine joins them in (a distributed join; on DuckDB the build merges instead) and
+    the UDF gets a null text for them, which it skips. Their placeholders are those a
+    redaction would write, so the counts stay placeholders written less placeholders held."""
     from consentgate.engine.transforms import redact_udf
+    from consentgate.snapshot.texts import spark_text_hash
 
     lineage = used.select(
         record_uid=used.record_uid, record_id=used.record_id, member_id=used.member_id,
@@ -171,12 +183,81 @@ def write_spark(
     ).order_by("record_uid")
     _write_expr(engine, lineage, tmp / "lineage")
     redact = redact_udf(engine.name, classes if redactor is None else redactor)
-    data = used.select(*DATA_COLUMNS[:-1], text=redact(used.text)).order_by("record_uid")
-    _write_expr(engine, data, tmp / "data")
-    before = placeholders_in(used, classes)
-    after = count_placeholders(tmp / "data", classes)
-    rows = sum(pq.ParquetFile(f).metadata.num_rows for f in data_files(tmp))
-    return Written(rows, {c: after[c] - before[c] for c in classes})
+    source = used
+    reused = 0
+    text_hash, shared = spark_text_hash(engine.con._session, key) if key else (None, None)
+    try:
+        if previous is not None and text_hash is not None:
+            used = _join_previous(engine, used, previous, text_hash)
+            hit = used[REUSE_HIT]
+            text = ibis.ifelse(hit, used[REUSE_TEXT],
+                               redact(ibis.ifelse(hit, ibis.null().cast("string"), used.text)))
+            reused = int(used.aggregate(n=hit.cast("int64").sum()).to_pyarrow()["n"][0]
+                         .as_py() or 0)
+        else:
+            text = redact(used.text)
+        data = used.select(*DATA_COLUMNS[:-1], text=text).order_by("record_uid")
+        _write_expr(engine, data, tmp / "data")
+        before = placeholders_in(source, classes)
+        after = count_placeholders(tmp / "data", classes)
+        rows = sum(pq.ParquetFile(f).metadata.num_rows for f in data_files(tmp))
+        if text_hash is not None:
+            _write_spark_index(engine, tmp, source, text_hash, classes)
+    finally:
+        if shared is not None:
+            shared.destroy()
+    return Written(rows, {c: after[c] - before[c] for c in classes}, reused, rows - reused)
+
+
+def _join_previous(engine: Engine, used, previous: Path, text_hash):
+    """``used`` with, for each record whose uid and source-text hash are in the previous
+    snapshot's index, its redacted text there (``reuse_text``) and ``reuse_hit``."""
+    used = used.mutate(text_sha256=text_hash(used.text))
+    index = engine.read_parquet([previous / TEXTS_FILE], "cg_prev_texts")
+    texts = engine.read_parquet(data_files(previous), "cg_prev_data")
+    idx = index.select(p_uid=index.record_uid, p_hash=index.text_sha256)
+    old = texts.select(d_uid=texts.record_uid, **{REUSE_TEXT: texts.text})
+    found = idx.join(old, idx.p_uid == old.d_uid)
+    j = used.left_join(found, [used.record_uid == found.p_uid,
+                               used.text_sha256.identical_to(found.p_hash)])
+    return j.select(*[used[c] for c in used.columns if c != "text_sha256"],
+                    **{REUSE_HIT: j.p_uid.notnull(), REUSE_TEXT: j[REUSE_TEXT]})
+
+
+def _write_spark_index(engine: Engine, tmp: Path, used, text_hash, classes) -> None:
+    """The text index of a Spark build, ``reuse/texts.parquet``: the keyed hash of each
+    used record's source text and the values redacted in it per class (placeholders in the
+    written text less those in the source), in record_uid order, one row per data row.
+    The executors compute it from data/ as written (so nothing is redacted twice); the
+    driver joins their parts into the one file the index is."""
+    written = engine.read_parquet(data_files(tmp), "cg_written")
+    src = used.select(s_uid=used.record_uid, text_sha256=text_hash(used.text),
+                      **{f"s_{c}": _placeholders(used.text, c) for c in classes})
+    j = src.join(written, src.s_uid == written.record_uid)
+    index = j.select(
+        record_uid=j.s_uid, text_sha256=j.text_sha256,
+        **{count_column(c): (_placeholders(j.text, c) - j[f"s_{c}"]).cast("int32")
+           for c in classes},
+    ).order_by("record_uid")
+    parts = tmp / "_reuse_parts"
+    _write_expr(engine, index, parts)
+    schema = texts_schema(classes)
+    target = tmp / TEXTS_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with pq.ParquetWriter(target, schema, **TEXTS_WRITER_OPTIONS) as out:
+        for part in sorted(parts.glob("part-*.parquet")):
+            f = pq.ParquetFile(part)
+            for i in range(f.num_row_groups):
+                out.write_table(f.read_row_group(i).select(schema.names).cast(schema))
+    shutil.rmtree(parts)
+
+
+def _placeholders(text, cls: str):
+    from consentgate.redaction import PLACEHOLDERS
+
+    t = text.fill_null("")
+    mark = PLACEHOLDERS[cls]
+    return (t.length() - t.replace(mark, "").length()) // len(mark)
 
 
 def _write_expr(engine: Engine, expr, folder: Path) -> None:
@@ -196,17 +277,9 @@ def _write_expr(engine: Engine, expr, folder: Path) -> None:
 def placeholders_in(table, classes) -> dict[str, int]:
     """Placeholders (``<EMAIL>``, ...) in the ``text`` column of ``table``, per class,
     counted on the engine."""
-    from consentgate.redaction import PLACEHOLDERS
-
     if not classes:
         return {}
-    t = table.text.fill_null("")
-    aggs = {
-        c: ((t.length() - t.replace(PLACEHOLDERS[c], "").length()) // len(PLACEHOLDERS[c]))
-        .sum()
-        .fill_null(0)
-        for c in classes
-    }
+    aggs = {c: _placeholders(table.text, c).sum().fill_null(0) for c in classes}
     row = table.aggregate(**aggs).to_pyarrow().to_pylist()[0]
     return {c: int(row[c]) for c in classes}
 

@@ -161,3 +161,27 @@ def test_gate_then_redact_gated_is_redact_changes() -> None:
         left_out = set(range(len(texts))) - set(rows.to_pylist())
         assert not left_out & set(want[0])
     assert len(Redactor(classes=()).gate(texts)[0]) == 0
+
+
+def test_a_gate_over_mostly_nulls_gates_the_texts_alone() -> None:
+    """An incremental build hands the gate batches whose reused rows are nulls; it then
+    gates only the texts, and must let through the rows a gate of each text would."""
+    import random
+
+    rng = random.Random(5)
+    texts = [t for t, _, _ in CORPUS] + [TEXT, "nothing", "", "salaire 4 500 € brut"]
+    for share in (0.1, 0.3, 0.75, 0.95, 1.0):  # 0.1: the plain path, with some nulls
+        mixed = [None if rng.random() < share else rng.choice(texts) for _ in range(400)]
+        for classes in (None, ("email", "phone"), ("salary",)):
+            r = Redactor(classes=classes)
+            rows, salary = r.gate(pa.array(mixed, pa.string()))
+            want_rows, want_salary = [], []
+            for i, t in enumerate(mixed):
+                if t is None:
+                    continue
+                one_rows, one_salary = r.gate(pa.array([t]))
+                if len(one_rows):
+                    want_rows.append(i)
+                    want_salary.append(one_salary[0].as_py())
+            assert rows.to_pylist() == want_rows, (share, classes)
+            assert salary.to_pylist() == want_salary, (share, classes)

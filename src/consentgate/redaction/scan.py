@@ -91,18 +91,20 @@ _CURRENCY_AFTER = re.compile(
 def salary_cues(texts: pa.Array) -> pa.Array:
     """Per row: may the text hold a salary (a digit and a salary cue word)? RE2, vectorised;
     a superset of the exact cue regexes, which run afterwards on the rows it lets through."""
+    # the digit pass first: the cue words' four passes then run on the rows with a digit
+    # only (28% of the generated network's texts: 30% less time; 95% of the independent
+    # corpus's: the same time)
+    has_digit = pc.fill_null(pc.match_substring_regex(texts, P.GATE_RE2_DIGIT), False)
+    rows = pc.indices_nonzero(has_digit)
+    if len(rows) == 0:
+        return has_digit
+    some = texts.take(rows)
     has_cue = None
     for pattern in P.GATE_RE2_CUES:
-        match = pc.fill_null(pc.match_substring_regex(texts, pattern), False)
+        match = pc.fill_null(pc.match_substring_regex(some, pattern), False)
         has_cue = match if has_cue is None else pc.or_(has_cue, match)
     assert has_cue is not None
-    # few texts have a cue word: look for a digit in those only (each RE2 pass over a
-    # column costs about the same, whatever the pattern)
-    rows = pc.indices_nonzero(has_cue)
-    if len(rows) == 0:
-        return has_cue
-    has_digit = pc.fill_null(pc.match_substring_regex(texts.take(rows), P.GATE_RE2_DIGIT), False)
-    return pc.replace_with_mask(has_cue, has_cue, has_digit)
+    return pc.replace_with_mask(has_digit, has_digit, has_cue)
 
 
 def scan(text: str, salary: bool | None = None) -> list[Finding]:

@@ -505,3 +505,33 @@ def test_a_purged_snapshot_can_be_the_previous_one(evolved, tmp_path: Path) -> N
     assert entry["reused"] is True and entry["texts"]["reused"] > 0
     assert entry["since"]["snapshot_id"] == purged.manifest["snapshot_id"]
     assert len(redacted) <= entry["texts"]["redacted"]
+
+
+def test_reuse_that_stops_part_way_still_gives_the_full_build(evolved, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """When the merge finds the previous snapshot out of order part way through, the rest
+    is redacted again: the same snapshot, and the entry says why reuse stopped."""
+    from consentgate.snapshot import reuse
+    from consentgate.snapshot.steps import write
+
+    src1, src2, *_ = evolved
+    s1 = build(src1, T1, tmp_path / "s1")
+    monkeypatch.setattr(write, "STREAM_BATCH_ROWS", 4)  # several batches (and row groups)
+    full = build(src2, T2, tmp_path / "full")
+    real, calls = reuse.PreviousTexts._lookup, []
+
+    def stops_at_the_third_batch(self, uids, hashes):
+        calls.append(len(uids))
+        if len(calls) >= 3:
+            raise reuse._OutOfStep("the previous snapshot's rows are not in record_uid order")
+        return real(self, uids, hashes)
+
+    monkeypatch.setattr(reuse.PreviousTexts, "_lookup", stops_at_the_third_batch)
+    inc = build(src2, T2, tmp_path / "inc", since=s1.out)
+    assert_same_as_full(full, inc)
+    entry = inc.report["incremental"]
+    assert entry["reuse_stopped"] == "the previous snapshot's rows are not in record_uid order"
+    assert len(calls) == 3  # no lookup after the stop
+    rows = inc.manifest["counts"]["records_used"]
+    assert 0 < entry["texts"]["reused"] <= 8 < rows
+    assert entry["texts"]["reused"] + entry["texts"]["redacted"] == rows

@@ -35,7 +35,13 @@ from consentgate.snapshot.manifest import (
     snapshot_id,
 )
 from consentgate.snapshot.steps.withdraw import NOT_IN_SOURCE
-from consentgate.snapshot.texts import TEXTS_FILE, TEXTS_FOLDER, index_problem, text_hash
+from consentgate.snapshot.texts import (
+    TEXTS_FILE,
+    TEXTS_FOLDER,
+    index_problem,
+    same_texts,
+    text_hash,
+)
 from consentgate.snapshot.verify import DELETION_FILE, parse_time
 
 __all__ = ["Previous", "changes", "incremental_entry", "open_previous", "with_text_hash"]
@@ -267,14 +273,9 @@ def _changes(con, prev: Previous, tmp: Path, members: ir.Table, decided: ir.Tabl
     }
     new_index = tmp / TEXTS_FILE
     if prev.comparable and new_index.exists():
-        n, changed = raw.execute(
-            """SELECT count(*), count(*) FILTER (WHERE c.text_sha256 IS DISTINCT FROM
-                                                p.text_sha256)
-               FROM read_parquet($c) c JOIN read_parquet($p) p USING (record_uid)""",
-            {"c": str(new_index), "p": str(prev.path / TEXTS_FILE)},
-        ).fetchone()
-        result["records"]["text_changed"] = changed
-        result["records"]["text_unchanged"] = n - changed
+        both, same = same_texts(new_index, prev.path / TEXTS_FILE, raw)
+        result["records"]["text_changed"] = both - same
+        result["records"]["text_unchanged"] = same
     return result
 
 

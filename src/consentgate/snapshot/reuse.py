@@ -76,18 +76,17 @@ class PreviousTexts:
             yield pa.table({"uid": a.column("record_uid"), "hash": a.column("text_sha256"),
                             **{c: a.column(c) for c in counts}, "text": b.column("text")})
 
-    def _read_more(self) -> bool:
+    def _read_more(self) -> None:
         try:
             chunk = next(self._rows)
         except StopIteration:
             self._done = True
-            return False
+            return
         uid = chunk.column("uid")
         if uid.null_count or not _ascending(uid, self._last_read):
             raise _OutOfStep("the previous snapshot's rows are not in record_uid order")
         self._last_read = uid[-1].as_py()
         self._buffer = chunk if self._buffer is None else pa.concat_tables([self._buffer, chunk])
-        return True
 
     def lookup(self, uids: pa.Array, hashes: pa.Array) -> Reuse:
         n = len(uids)

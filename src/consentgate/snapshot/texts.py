@@ -80,6 +80,28 @@ def text_hash_py(text: str | None, key: bytes) -> str | None:
     return hashlib.sha256((text_key(key) + ":" + text).encode()).hexdigest()
 
 
+def same_texts(index: Path, previous: Path, con=None) -> tuple[int, int]:
+    """(records in both text indexes, those of them whose source-text hash is the same:
+    both null counts as the same), read by DuckDB (``con``, or a connection of its own).
+    The records of an incremental build that kept their previous text are the second
+    figure: a text is reused exactly when its record_uid and hash are both found."""
+    import duckdb
+
+    own = con is None
+    con = duckdb.connect() if own else con
+    try:
+        both, same = con.execute(
+            """SELECT count(*), count(*) FILTER (WHERE c.text_sha256 IS NOT DISTINCT FROM
+                                                p.text_sha256)
+               FROM read_parquet($c) c JOIN read_parquet($p) p USING (record_uid)""",
+            {"c": str(index), "p": str(previous)},
+        ).fetchone()
+    finally:
+        if own:
+            con.close()
+    return both, same
+
+
 def index_problem(index: Path, data: list[Path], classes: Iterable[str]) -> str | None:
     """Why the text index does not line up with data/ (None when it does): the columns a
     build needs, one row per data row, each record_uid once and in data. Checked before an

@@ -32,7 +32,7 @@ from consentgate.snapshot.manifest import data_files, lineage_files
 from consentgate.snapshot.reuse import PreviousTexts, Reuse
 from consentgate.snapshot.steps.redact import StreamRedactor
 from consentgate.snapshot.steps.select import DATA_COLUMNS
-from consentgate.snapshot.texts import TEXTS_FILE, count_column, texts_schema
+from consentgate.snapshot.texts import TEXTS_FILE, count_column, same_texts, texts_schema
 from consentgate.snapshot.texts import WRITER_OPTIONS as TEXTS_WRITER_OPTIONS
 from consentgate.snapshot.usage_index import write_usage_index
 
@@ -192,8 +192,6 @@ def write_spark(
             hit = used[REUSE_HIT]
             text = ibis.ifelse(hit, used[REUSE_TEXT],
                                redact(ibis.ifelse(hit, ibis.null().cast("string"), used.text)))
-            reused = int(used.aggregate(n=hit.cast("int64").sum()).to_pyarrow()["n"][0]
-                         .as_py() or 0)
         else:
             text = redact(used.text)
         data = used.select(*DATA_COLUMNS[:-1], text=text).order_by("record_uid")
@@ -203,6 +201,10 @@ def write_spark(
         rows = sum(pq.ParquetFile(f).metadata.num_rows for f in data_files(tmp))
         if text_hash is not None:
             _write_spark_index(engine, tmp, source, text_hash, classes)
+        if previous is not None and text_hash is not None:
+            # the texts kept are the records whose uid and hash both indexes hold: counted
+            # on the driver from the two index files, not by running the join once more
+            reused = same_texts(tmp / TEXTS_FILE, previous / TEXTS_FILE)[1]
     finally:
         if shared is not None:
             shared.destroy()

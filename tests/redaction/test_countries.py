@@ -85,6 +85,7 @@ _OURS = {
     "hu_personal": [v for v in _faker("hu_HU", "ssn", 10) if len(v) == 11],
     "de_rvnr": _faker("de_DE", "rvnr"),
     "es_nuss": _faker("es_ES", "nuss"),
+    "cn_ric": _documented("stdnum:cn.ric") + _faker("zh_CN", "ssn"),
 }
 
 

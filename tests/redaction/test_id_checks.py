@@ -9,7 +9,13 @@ import random
 import pytest
 from faker import Faker
 
-from consentgate.redaction.id_checks import de_rvnr_ok, es_nuss_ok, hu_personal_ok
+from consentgate.redaction.id_checks import (
+    CN_PROVINCES,
+    cn_ric_ok,
+    de_rvnr_ok,
+    es_nuss_ok,
+    hu_personal_ok,
+)
 
 
 def _hu_date_ok(v: str) -> bool:
@@ -93,3 +99,51 @@ def test_a_misnamed_validator_fails_on_load_naming_the_identifier(validator, mes
     with pytest.raises(ValueError, match="Test number \\(ZZ\\)") as err:
         check_validators((spec,))
     assert message in str(err.value)
+
+
+def test_china_resident_numbers_agree_with_stdnum_but_for_the_county() -> None:
+    """cn_ric_ok is python-stdnum's cn.ric with the birth place checked to the province:
+    every number stdnum accepts passes; one it refuses passes only if its county code alone
+    is unknown (province known, check digit and date right)."""
+    from stdnum.cn import ric
+
+    # Faker draws county codes stdnum does not know for the birth year (two in three):
+    # those pass here, as a number whose county was renamed would
+    values = _generated("zh_CN", "ssn", 300)
+    assert all(cn_ric_ok(v) for v in values)
+    assert 0 < sum(ric.is_valid(v) for v in values) < len(values)
+    from stdnum import numdb
+
+    counties = [low + child_low for _l, low, _h, _p, children in numdb.get("cn/loc").prefixes
+                for _cl, child_low, child_high, _cp, _cc in children if child_low == child_high]
+    rng = random.Random(3)
+    both = looser = 0
+    for _ in range(20_000):
+        day = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(30_000))
+        place = (rng.choice(counties) if rng.random() < 0.5
+                 else rng.choice(sorted(CN_PROVINCES)) + f"{rng.randrange(10_000):04d}")
+        body = place + day.strftime("%Y%m%d") + f"{rng.randrange(1000):03d}"
+        value = body + ric.calc_check_digit(body + "0")
+        if rng.random() < 0.3:
+            value = body + rng.choice("0123456789X")  # often a wrong check digit
+        try:
+            theirs = ric.is_valid(value)
+        except KeyError:  # stdnum's lookup of a province-only code ("110000")
+            theirs = False
+        ours = cn_ric_ok(value)
+        assert ours or not theirs, value
+        both += ours and theirs
+        looser += ours and not theirs
+    assert both > 1_000 and looser > 0  # both kinds were drawn
+    assert not cn_ric_ok("991234199001011234")  # no province 99
+    assert not cn_ric_ok("11010519491331002X")  # no 13th month
+
+
+def test_china_provinces_are_those_of_stdnums_database() -> None:
+    from stdnum import numdb
+
+    db = numdb.get("cn/loc")
+    # numdb's first level: (length, low, high, properties, children), here one per province
+    provinces = {low for _length, low, high, _props, _children in db.prefixes if low == high}
+    assert provinces == set(CN_PROVINCES)
+    assert all(low == high for _length, low, high, _props, _children in db.prefixes)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from stdnum.cn import ric as _cn_ric
+
 _NON_ALNUM = re.compile(r"[^0-9A-Za-z]")
 
 
@@ -80,3 +82,29 @@ def es_nuss_ok(candidate: str) -> bool:
     if int(n[:10]) % 97 == control:
         return True
     return number < 10_000_000 and (province * 10_000_000 + number) % 97 == control
+
+
+# the province-level codes (GB/T 2260) that begin every county code python-stdnum's
+# cn/loc database knows (tests check the two agree)
+CN_PROVINCES = frozenset(
+    [*(f"{p}" for p in range(11, 16)), *(f"{p}" for p in range(21, 24)),
+     *(f"{p}" for p in range(31, 38)), *(f"{p}" for p in range(41, 47)),
+     *(f"{p}" for p in range(50, 55)), *(f"{p}" for p in range(61, 66)), "71", "81", "82"])
+
+
+def cn_ric_ok(candidate: str) -> bool:
+    """Chinese resident identity card number: python-stdnum's length, check digit (ISO
+    7064 MOD 11-2) and birth date, with the birth place checked to the province only.
+    stdnum's county lookup parses its whole database on first use (about 50 ms, more than
+    every other identifier's checks of a 13,000-text corpus together); the number is only
+    ever taken next to an identity word (``cue = "required"``)."""
+    n = _NON_ALNUM.sub("", candidate).upper()
+    if len(n) != 18 or not n[:17].isdigit() or n[:2] not in CN_PROVINCES:
+        return False
+    if n[-1] != _cn_ric.calc_check_digit(n):
+        return False
+    try:
+        _cn_ric.get_birth_date(n)
+    except _cn_ric.ValidationError:
+        return False
+    return True

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from consentgate.redaction.id_checks import de_rvnr_ok, es_nuss_ok, hu_personal_ok
+from consentgate.redaction.id_checks import cn_ric_ok, de_rvnr_ok, es_nuss_ok, hu_personal_ok
 from consentgate.redaction.vocabulary import IdSpec, national_ids
 
 
@@ -176,6 +176,7 @@ def hkid_ok(candidate: str) -> bool:
 _OWN_CHECKS: dict[str, Callable[[str], bool]] = {
     "nino": nino_ok, "hkid": hkid_ok,
     "hu_personal": hu_personal_ok, "de_rvnr": de_rvnr_ok, "es_nuss": es_nuss_ok,
+    "cn_ric": cn_ric_ok,
 }
 
 

@@ -103,6 +103,7 @@ def test_phones(text: str, value: str) -> None:
         "Versions v2.3.1, 3.11.7, 10.4.2.1",
         "IP 192.168.10.10",
         "Call 123-456-7890",  # NANP shape, invalid area code
+        "EAN 0014286541652 on the box",  # a GTIN named as one, not 00 1 428 654 1652
     ],
 )
 def test_not_phones(text: str) -> None:
@@ -254,6 +255,10 @@ def test_salaries(text: str, value: str) -> None:
         "Salary talks today; the course was $1,299",  # ';' boundary
         "Salaire : 55 000 € brut annuel, tickets resto 9 € par jour",  # only the first
         "salary@example.com paid €3,000",  # the cue is inside an email
+        "Our union dues went up to €1,450 a year",  # dues, though "went up to" is pay talk
+        "The firm spent $2,400,000 on a new office and still no raise",
+        "A hot desk at the coworking space is €1,900 a month",
+        "Sähkölasku oli 1 250 € tässä kuussa",  # an electricity bill
     ],
 )
 def test_prices_are_not_salaries(text: str) -> None:

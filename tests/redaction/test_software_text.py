@@ -67,6 +67,12 @@ def test_years_and_phone_words_after(text: str, want: list) -> None:
     ("Mit Provisionen waren es im letzten Jahr insgesamt 61.000 €.", ("salary", "61.000 €")),
     ("Na centrála mi nabídli 58 000 Kč, když se přestěhuji.", ("salary", "58 000 Kč")),
     ("They came back with £47,500 and I signed.", ("salary", "£47,500")),
+    # a retention offer, a pension from social security (the fourth round's gaps)
+    ("My boss suddenly offered €71,000 to keep me after I resigned.", ("salary", "€71,000")),
+    ("O chefe subiu para 5.900 € para eu ficar na equipa.", ("salary", "5.900 €")),
+    ("Il direttore ha messo sul piatto 48.000 € per trattenermi.", ("salary", "48.000 €")),
+    ("Desde que me jubilé, la Seguridad Social me ingresa 1.480 € al mes.",
+     ("salary", "1.480 €")),
 ])
 def test_pay_contexts(text: str, want: tuple[str, str]) -> None:
     assert want in classes(text), (text, classes(text))

@@ -228,7 +228,13 @@ class _Scan:
             return None
         if branch == "phone_intl":
             intl_end = self._phone_intl_end(value)
-            return None if intl_end is None else self._phone_found(start, start + intl_end)
+            if intl_end is None:
+                return None
+            if (value.startswith("00") and V.gtin_ok(V.digits(value[:intl_end]))
+                    and self._last_cue_before(P.NOT_PHONE_CUE, start, NOT_PHONE_WINDOW)
+                    is not None):
+                return None  # "EAN 0014286541652": a barcode named as one, not 00 1 ...
+            return self._phone_found(start, start + intl_end)
         if branch == "card":
             if not V.card_ok(value):
                 return None

@@ -13,7 +13,8 @@ neutral lines also from the gettext catalogs and documentation on this machine.
 
 The two splits share no sentence template, no seed and no labelled value: tune on dev (and
 read only sentences/dev/), report on test. ``--split dev`` builds dev without opening a test
-file.
+file. A labelled value belongs to one split by a hash of its text (:func:`split_of`), so
+neither split's draws depend on the other's: new dev sentences leave test as it was.
 """
 
 from __future__ import annotations
@@ -102,7 +103,6 @@ class Maker:
     lang_file: str
     split: str
     drops: values.Drops
-    taken: set[str]  # labelled values of the other split: never reused
     used: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -149,9 +149,9 @@ class Maker:
 
     def fresh(self, cls: str, ctx: dict[str, Any]) -> tuple[str, str, str]:
         # a pattern that python-stdnum must validate (a German Steuer-ID) may need thousands
-        for _ in range(5_000 if cls == "national_id" else 200):
+        for _ in range(10_000 if cls == "national_id" else 400):
             got = self.value(cls, ctx)
-            if got and got[0] not in self.taken and got[0] not in self.used:
+            if got and split_of(got[0]) == self.split and got[0] not in self.used:
                 self.used.add(got[0])
                 return got
         raise RuntimeError(f"{self.country}: no valid {cls} value drawn")
@@ -159,9 +159,9 @@ class Maker:
     def salary(self, period: str) -> tuple[str, str, str]:
         currency = self.rng.choice(self.spec["currencies"])
         forms = self.sent.get("money", {}).get(currency, ["{cur0}", "{cur}"])
-        for _ in range(50):
+        for _ in range(100):
             text, form = money.salary(self.rng, currency, self.locale, forms, period)
-            if text not in self.taken:
+            if split_of(text) == self.split:
                 self.used.add(text)
                 return text, f"{currency}:{form}", "babel"
         raise RuntimeError("no fresh amount")
@@ -252,26 +252,27 @@ def _offline(split: str, scale: float, lang_files: list[str], data: Data) -> lis
     return out
 
 
+def split_of(value: str) -> str:
+    """The split a labelled value may appear in: each value belongs to exactly one, so the
+    splits share none, and what one split draws never changes what the other draws."""
+    return SPLITS[zlib.crc32(value.encode("utf-8")) % len(SPLITS)]
+
+
 def build(scale: float = 1.0, offline: bool = True, data: Data | None = None,
           countries: list[str] | None = None, splits: tuple[str, ...] = SPLITS,
           ) -> tuple[dict[str, list[dict[str, Any]]], values.Drops]:
-    """The splits' entries and the drop counts. dev is always made first (test avoids its
-    values), but only the splits asked for are returned; ``("dev",)`` reads no test file."""
+    """The splits' entries and the drop counts; ``("dev",)`` reads no test file."""
     made = ("dev",) if splits == ("dev",) else SPLITS
     data = data or Data.load(splits=made)
     drops = values.Drops()
     out: dict[str, list[dict[str, Any]]] = {}
-    dev_values: set[str] = set()
     for split in made:
-        taken = dev_values if split == "test" else set()
         entries: list[dict[str, Any]] = []
         for code in countries or list(data.countries):
             for lf in data.countries[code]["langs"]:
-                maker = Maker(data, code, lf, split, drops, taken)
+                maker = Maker(data, code, lf, split, drops)
                 for section, n in COUNTS.items():
                     entries.extend(maker.entries(section, max(1, round(n * scale))))
-                if split == "dev":
-                    dev_values |= maker.used
         if offline:
             langs = sorted({lf for c in (countries or data.countries) for lf in data.countries[c]["langs"]})
             entries.extend(_offline(split, scale, langs, data))

@@ -179,3 +179,27 @@ def test_dev_alone_reads_no_test_file() -> None:
     assert set(splits) == {"dev"}
     both, _ = bc.build(0.1, offline=False, countries=["SE"])
     assert splits["dev"] == both["dev"]
+
+
+def test_new_dev_sentences_leave_test_as_it_was() -> None:
+    """Each labelled value belongs to one split by its hash, so test's draws never depend
+    on dev's: a dev half with sentences taken out (or added) gives the same test split."""
+    import copy
+
+    data = bc.Data.load()
+    fewer = copy.deepcopy(data)
+    for sections in fewer.templates["dev"].values():
+        for cues in sections.values():
+            for cue, lines in cues.items():
+                if isinstance(lines, list) and len(lines) > 1:
+                    cues[cue] = lines[: len(lines) // 2]
+    countries = ["PL", "DE", "CH", "JP"]
+    one, _ = bc.build(0.3, offline=False, data=data, countries=countries)
+    two, _ = bc.build(0.3, offline=False, data=fewer, countries=countries)
+    assert one["dev"] != two["dev"]  # the dev halves did differ
+    assert one["test"] == two["test"]
+    assert {bc.split_of(s_value(e, s)) for e in one["test"] for s in e["spans"]} == {"test"}
+
+
+def s_value(entry: dict, span: dict) -> str:
+    return entry["text"][span["start"]:span["end"]]

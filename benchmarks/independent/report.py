@@ -9,8 +9,8 @@ from typing import Any
 from consentgate.redaction import CLASSES
 
 
-def pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.1f}%"
+def pct(x: float | None, digits: int = 1) -> str:
+    return "–" if x is None else f"{100 * x:.{digits}f}%"
 
 
 def rate(run: dict[str, Any]) -> tuple[float, float]:
@@ -70,17 +70,14 @@ SPEED_HEAD = ["split", "texts", "consentgate docs/s", "consentgate MB/s",
               "Presidio pass (s)", "ratio"]
 
 
-def pct2(x: float | None) -> str:
-    """Two decimals: the neutral target is 0.5%, and 0.54% must not read as 0.5%."""
-    return "–" if x is None else f"{100 * x:.2f}%"
-
-
 def neutral_rows(runs: dict[str, dict[str, Any]]) -> list[list[str]]:
     rows = []
     for split, r in runs.items():
         cg, pr = r["cg"], r["pr"]
-        rows.append([split, f"{cg.neutral:,}", f"{cg.neutral_changed:,} ({pct2(cg.neutral_changed_rate)})",
-                     f"{pr.neutral_changed:,} ({pct2(pr.neutral_changed_rate)})"])
+        # two decimals: the neutral target is 0.5%, and 0.54% must not read as 0.5%
+        rows.append([split, f"{cg.neutral:,}",
+                     f"{cg.neutral_changed:,} ({pct(cg.neutral_changed_rate, 2)})",
+                     f"{pr.neutral_changed:,} ({pct(pr.neutral_changed_rate, 2)})"])
     return rows
 
 

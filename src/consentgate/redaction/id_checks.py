@@ -86,10 +86,9 @@ def es_nuss_ok(candidate: str) -> bool:
 
 # the province-level codes (GB/T 2260) that begin every county code python-stdnum's
 # cn/loc database knows (tests check the two agree)
-CN_PROVINCES = frozenset(
-    [*(f"{p}" for p in range(11, 16)), *(f"{p}" for p in range(21, 24)),
-     *(f"{p}" for p in range(31, 38)), *(f"{p}" for p in range(41, 47)),
-     *(f"{p}" for p in range(50, 55)), *(f"{p}" for p in range(61, 66)), "71", "81", "82"])
+CN_PROVINCES = frozenset(map(str, [*range(11, 16), *range(21, 24), *range(31, 38),
+                                    *range(41, 47), *range(50, 55), *range(61, 66),
+                                    71, 81, 82]))
 
 
 def cn_ric_ok(candidate: str) -> bool:

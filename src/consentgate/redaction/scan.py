@@ -230,17 +230,14 @@ class _Scan:
             intl_end = self._phone_intl_end(value)
             if intl_end is None:
                 return None
-            if (value.startswith("00") and V.gtin_ok(V.digits(value[:intl_end]))
-                    and self._last_cue_before(P.NOT_PHONE_CUE, start, NOT_PHONE_WINDOW)
-                    is not None):
-                return None  # "EAN 0014286541652": a barcode named as one, not 00 1 ...
+            if value.startswith("00") and self._named_barcode(value[:intl_end], start):
+                return None  # "EAN 0014286541652": not 00 1 428 654 1652
             return self._phone_found(start, start + intl_end)
         if branch == "card":
             if not V.card_ok(value):
                 return None
-            if V.gtin_ok(V.digits(value)) and self._last_cue_before(
-                    P.NOT_PHONE_CUE, start, NOT_PHONE_WINDOW) is not None:
-                return None  # "EAN 4006381333931": a barcode named as one
+            if self._named_barcode(value, start):
+                return None  # "EAN 4006381333931"
             if self._cue_near(P.ID_CUE, start, end, ID_CUE_WINDOW, ID_CUE_AFTER_WINDOW):
                 # an identity number that passes Luhn as well (China's 18 digits, South
                 # Africa's 13): named as one, the identifier wins
@@ -276,6 +273,11 @@ class _Scan:
                 return self._found("national_id", start, end)
             return None
         raise AssertionError(sub)  # pragma: no cover
+
+    def _named_barcode(self, value: str, start: int) -> bool:
+        """Is ``value`` a valid GTIN (EAN, UPC) right after a barcode or order word?"""
+        return V.gtin_ok(V.digits(value)) and self._last_cue_before(
+            P.NOT_PHONE_CUE, start, NOT_PHONE_WINDOW) is not None
 
     def _named_otherwise(self, start: int) -> bool:
         """Is the value right after an order, invoice or reference word, or a phone word

@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 from consentgate.snapshot.manifest import data_files
 from consentgate.snapshot.texts import TEXTS_FILE, count_column
 
-__all__ = ["PreviousTexts", "Reuse"]
+__all__ = ["PreviousTexts", "Reuse", "row_groups"]
 
 
 class Reuse(NamedTuple):
@@ -55,8 +55,8 @@ class PreviousTexts:
     def _paired(self, snapshot: Path) -> Iterator[pa.Table]:
         """The index and data/ read in step, as tables of uid, hash, counts and text."""
         counts = [count_column(c) for c in self.classes]
-        index = _row_groups([snapshot / TEXTS_FILE], ["record_uid", "text_sha256", *counts])
-        data = _row_groups(data_files(snapshot), ["record_uid", "text"])
+        index = row_groups([snapshot / TEXTS_FILE], ["record_uid", "text_sha256", *counts])
+        data = row_groups(data_files(snapshot), ["record_uid", "text"])
         left: pa.Table | None = None
         right: pa.Table | None = None
         while True:
@@ -137,7 +137,7 @@ class _OutOfStep(Exception):
     pass
 
 
-def _row_groups(files: list[Path], columns: list[str]) -> Iterator[pa.Table]:
+def row_groups(files: list[Path], columns: list[str]) -> Iterator[pa.Table]:
     """The files' rows, a row group at a time (``iter_batches`` with batches that cut
     across row groups was four times slower and kept hundreds of MB allocated)."""
     for path in files:

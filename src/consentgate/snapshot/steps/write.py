@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 
 from consentgate.engine.backends import Engine
 from consentgate.snapshot.manifest import data_files, lineage_files
-from consentgate.snapshot.reuse import PreviousTexts, Reuse
+from consentgate.snapshot.reuse import PreviousTexts, Reuse, row_groups
 from consentgate.snapshot.steps.redact import StreamRedactor
 from consentgate.snapshot.steps.select import DATA_COLUMNS
 from consentgate.snapshot.texts import TEXTS_FILE, count_column, same_texts, texts_schema
@@ -247,10 +247,8 @@ def _write_spark_index(engine: Engine, tmp: Path, used, text_hash, classes) -> N
     target = tmp / TEXTS_FILE
     target.parent.mkdir(parents=True, exist_ok=True)
     with pq.ParquetWriter(target, schema, **TEXTS_WRITER_OPTIONS) as out:
-        for part in sorted(parts.glob("part-*.parquet")):
-            f = pq.ParquetFile(part)
-            for i in range(f.num_row_groups):
-                out.write_table(f.read_row_group(i).select(schema.names).cast(schema))
+        for table in row_groups(sorted(parts.glob("part-*.parquet")), schema.names):
+            out.write_table(table.select(schema.names).cast(schema))
     shutil.rmtree(parts)
 
 

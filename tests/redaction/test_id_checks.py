@@ -135,6 +135,9 @@ def test_china_resident_numbers_agree_with_stdnum_but_for_the_county() -> None:
         both += ours and theirs
         looser += ours and not theirs
     assert both > 1_000 and looser > 0  # both kinds were drawn
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c
+                         for c in "11010519491231002X")
+    assert ric.is_valid(full_width) and cn_ric_ok(full_width)  # as stdnum reads them
     assert not cn_ric_ok("991234199001011234")  # no province 99
     assert not cn_ric_ok("11010519491331002X")  # no 13th month
 

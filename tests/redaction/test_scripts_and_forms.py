@@ -144,3 +144,30 @@ def test_a_luhn_number_named_as_an_id_that_no_identifier_accepts() -> None:
     text = f"My ID number: {value}. Call me on +33 6 12 34 56 78."
     assert classes_at(text, value) == set()
     assert [f.cls for f in R.find(text)] == ["phone"]
+
+
+def _full_width(s: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in s)
+
+
+@pytest.mark.parametrize(("template", "value", "cls"), [
+    ("公民身份号码：{}", "11010519491231002X", "national_id"),  # once cut into 10 + 8 digits
+    ("カード番号 {} で支払いました", "4111 1111 1111 1111", "card"),
+    ("电话 {}", "+86 138 0013 8000", "phone"),
+    ("月給は{}の給料です", "300,000円", "salary"),
+])
+def test_full_width_digits_are_read_as_digits(template: str, value: str, cls: str) -> None:
+    """Digits of another script are found as their ASCII twins are, whole, and the
+    finding's value is the text as written."""
+    wide = _full_width(value)
+    text = template.format(wide)
+    ascii_found = [(f.cls, f.value) for f in R.find(template.format(value))]
+    assert (cls, value) in ascii_found  # the ASCII form is found: the comparison means something
+    assert (cls, wide) in [(f.cls, f.value) for f in R.find(text)], R.find(text)
+    assert wide not in R.redact(text)
+
+
+def test_digits_of_other_scripts_keep_positions() -> None:
+    text = "Tel. ٠٦١٢٣٤٥٦٧٨ oder " + _full_width("+33 6 12 34 56 78")
+    for f in R.find(text):
+        assert text[f.start:f.end] == f.value

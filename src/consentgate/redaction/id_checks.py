@@ -97,7 +97,9 @@ def cn_ric_ok(candidate: str) -> bool:
     stdnum's county lookup parses its whole database on first use (about 50 ms, more than
     every other identifier's checks of a 13,000-text corpus together); the number is only
     ever taken next to an identity word (``cue = "required"``)."""
-    n = _NON_ALNUM.sub("", candidate).upper()
+    # digits of any script as ASCII ("１１０１…", full-width, as python-stdnum accepts them)
+    n = _NON_ALNUM.sub("", "".join(str(int(c)) if c.isdecimal() else c
+                                   for c in candidate)).upper()
     if len(n) != 18 or not n[:17].isdigit() or n[:2] not in CN_PROVINCES:
         return False
     if n[-1] != _cn_ric.calc_check_digit(n):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from typing import NamedTuple
 
 import pyarrow as pa
@@ -119,13 +120,30 @@ def scan(text: str, salary: bool | None = None) -> list[Finding]:
     has_digit = P.HAS_DIGIT.search(text) is not None
     if not has_digit and "@" not in text and P.OBFUSCATED_HINT.search(text) is None:
         return []
-    state = _Scan(text)
+    # digits of other scripts ("１１０１…", "٠١٢") read as ASCII ones, one for one: the
+    # candidates' shapes and the checks behind them are written for ASCII digits, and a
+    # run of full-width digits was otherwise cut into pieces some of which passed
+    scanned = text if not has_digit or text.isascii() else _ascii_digits(text)
+    state = _Scan(scanned)
     state.run()
     if has_digit and (P.may_have_salary(text) if salary is None else salary):
         state.salaries()
     findings = state.findings
     findings.sort(key=_start)
+    if scanned is not text:
+        findings = [f._replace(value=text[f.start:f.end]) for f in findings]
     return findings
+
+
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
+def _ascii_digits(text: str) -> str:
+    """``text`` with every decimal digit of another script as its ASCII digit (the same
+    length, so positions hold); ``text`` itself when it has none."""
+    if _OTHER_DIGIT.search(text) is None:
+        return text
+    return _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
 def _start(f: Finding) -> int:
